@@ -1,0 +1,35 @@
+"""Roles that see personal data must pass the second factor before any other page (DOMAIN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from lcv.accounts.selectors import has_confirmed_totp, needs_second_factor
+
+_OPEN_PREFIXES = ("/static/", "/dev/mail/", "/i18n/")
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and request.path not in self._second_factor_paths()
+            and needs_second_factor(user)
+        ):
+            target = "accounts:totp_verify" if has_confirmed_totp(user) else "accounts:totp_enrol"
+            return redirect(reverse(target))
+        return self.get_response(request)
+
+    @staticmethod
+    def _second_factor_paths() -> set[str]:
+        return {reverse("accounts:totp_verify"), reverse("accounts:totp_enrol"), reverse("accounts:logout")}

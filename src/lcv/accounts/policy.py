@@ -1,0 +1,102 @@
+"""The one place that answers "may this user do this on this object?".
+
+Every view and API endpoint asks `can()` (or uses `require()` / `@allowed`). A rule names the roles
+that may act and how the object is scoped:
+
+- ``OWN``: the object must belong to the user's own organisation (the organisation is found by
+  `owning_organisations`); objects of any other organisation are refused;
+- ``PLATFORM``: platform-wide work, only for members of the platform organisation;
+- ``ANY_MEMBER``: anyone who acts for an organisation (e.g. the home page).
+
+Later capabilities add rules to RULES and owners to `OWNER_RESOLVERS`; nothing else decides.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from lcv.organisations.models import Membership, Organisation, OrganisationKind, Role
+
+
+class Scope(enum.Enum):
+    OWN = "own"
+    PLATFORM = "platform"
+    ANY_MEMBER = "any_member"
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]  # empty: any role
+    scope: Scope
+
+
+class Action(enum.StrEnum):
+    VIEW_HOME = "home.view"
+    VIEW_ORGANISATION = "organisation.view"
+    VIEW_AUDIT_LOG = "audit.view"
+
+
+RULES: dict[Action, Rule] = {
+    Action.VIEW_HOME: Rule(frozenset(), Scope.ANY_MEMBER),
+    Action.VIEW_ORGANISATION: Rule(frozenset(), Scope.OWN),
+    Action.VIEW_AUDIT_LOG: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+}
+
+# model class -> function returning the organisations that own an instance
+OWNER_RESOLVERS: dict[type, Callable[[Any], Iterable[Organisation]]] = {
+    Organisation: lambda organisation: [organisation],
+}
+
+
+def owning_organisations(obj: object) -> list[Organisation]:
+    for model, resolve in OWNER_RESOLVERS.items():
+        if isinstance(obj, model):
+            return list(resolve(obj))
+    raise TypeError(f"no owner resolver for {type(obj).__name__}")
+
+
+def membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        membership: Membership = user.membership
+    except Membership.DoesNotExist:
+        return None
+    return membership
+
+
+def can(user: Any, action: Action, obj: object | None = None) -> bool:
+    rule = RULES[action]
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if rule.roles and not (membership.roles & rule.roles):
+        return False
+    if rule.scope is Scope.PLATFORM:
+        return membership.organisation.kind == OrganisationKind.PLATFORM
+    if rule.scope is Scope.OWN:
+        if obj is None:
+            raise ValueError(f"{action} is scoped to an object; pass it")
+        return any(org.pk == membership.organisation_id for org in owning_organisations(obj))
+    return True
+
+
+def require(user: Any, action: Action, obj: object | None = None) -> None:
+    """Raise when not allowed: 404 for another organisation's object (do not reveal that it
+    exists), 403 for a missing role within one's own organisation or platform work."""
+    if can(user, action, obj):
+        return
+    membership = membership_of(user)
+    if obj is not None and RULES[action].scope is Scope.OWN:
+        own = membership is not None and any(
+            org.pk == membership.organisation_id for org in owning_organisations(obj)
+        )
+        if not own:
+            raise Http404
+    raise PermissionDenied

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "lcv.core"
+    label = "core"
+    verbose_name = "Kern"
+
+    def ready(self) -> None:
+        from lcv.core import tasks  # noqa: F401  (registers the periodic jobs)

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScheduledRun(models.Model):
+    """One row per (job, slot) the scheduler has started. The unique constraint is what makes the
+    schedule safe with several worker processes: only one of them can claim a slot."""
+
+    job = models.CharField(_("taak"), max_length=100)
+    slot = models.DateTimeField(_("gepland moment"))
+    enqueued_at = models.DateTimeField(_("in de wachtrij gezet"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-slot"]
+        verbose_name = _("geplande uitvoering")
+        verbose_name_plural = _("geplande uitvoeringen")
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="one_run_per_job_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -1,0 +1,214 @@
+"""Django settings for LCV-portaal: one module, every value read once through config.env."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from lcv.config import env
+from lcv.config.mail import mailers_from_url
+
+BASE_DIR = env.BASE_DIR
+VAR_DIR = env.VAR_DIR
+
+_embedded_db = f"sqlite:///{VAR_DIR / 'lcv.sqlite3'}"
+DATABASE_URL = env.string(
+    "DATABASE_URL",
+    "",
+    "Database, e.g. `postgres://user@host:5432/lcv`. Empty: the embedded SQLite file `var/lcv.sqlite3`.",
+)
+EMBEDDED = not DATABASE_URL
+LCV_DEMO = env.boolean(
+    "LCV_DEMO",
+    EMBEDDED,
+    "Demo mode: mail viewer at /dev/mail/, `lcv demo` allowed, demo TOTP secret. "
+    "Default: on with the embedded database, off otherwise. Never on in production.",
+)
+DEBUG = env.boolean("DEBUG", False, "Django debug pages. Off unless asked; never on in production.")
+
+_secret = env.string(
+    "SECRET_KEY",
+    "",
+    "Signing key. Required outside demo mode; in demo mode one is generated into `var/secret_key`.",
+)
+if not _secret:
+    if not (LCV_DEMO or DEBUG):
+        raise ImproperlyConfigured("SECRET_KEY must be set when LCV_DEMO and DEBUG are off.")
+    _secret = env.dev_secret_key()
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = env.string_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names this site answers to."
+)
+CSRF_TRUSTED_ORIGINS = env.string_list(
+    "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://…) trusted for form posts behind a proxy."
+)
+SITE_URL = env.string(
+    "SITE_URL", "http://127.0.0.1:8000", "Public base address, used for links in e-mails."
+).rstrip("/")
+DEFAULT_FROM_EMAIL = env.string(
+    "DEFAULT_FROM_EMAIL", "LCV-portaal <noreply@lcv-portaal.nl>", "Sender address of e-mails."
+)
+MAILERS = mailers_from_url(
+    env.string(
+        "EMAIL_URL",
+        "devmail:" if LCV_DEMO else "smtp://localhost:25",
+        "Where e-mail goes: `smtp://user:pass@host:port`, `smtp+tls://…`, `smtp+ssl://…`, "
+        "`console:`, or `devmail:` (kept in the database, shown at /dev/mail/ in demo mode).",
+    )
+)
+SECURE_COOKIES = env.boolean(
+    "SECURE_COOKIES", not LCV_DEMO, "Send session and CSRF cookies over HTTPS only. Off in demo mode."
+)
+LOG_LEVEL = env.string("LOG_LEVEL", "INFO", "Log level of the `lcv` loggers.")
+SCHEDULE_HOUR = env.integer(
+    "LCV_SCHEDULE_HOUR", 7, "Hour (Europe/Amsterdam) at which daily and Monday jobs become due."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks_db",
+    "lcv.core",
+    "lcv.organisations",
+    "lcv.accounts",
+    "lcv.audit",
+    "lcv.notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "lcv.audit.context.AuditOriginMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lcv.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lcv.urls"
+WSGI_APPLICATION = "lcv.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "src" / "lcv" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "lcv.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL or _embedded_db, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link lives two hours
+LCV_INVITATION_TIMEOUT = 60 * 60 * 24 * 7  # an invitation lives a week
+
+# Throttling of failed logins (django-axes): five failures per account and address, then 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "LCV-portaal"
+
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+}
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+LOCALE_PATHS = [BASE_DIR / "src" / "lcv" / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Demo and debug serve static files straight from the app folders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or LCV_DEMO
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "lcv": {"handlers": ["console"], "level": LOG_LEVEL},
+        "django": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("lcv.core.urls")),
+    path("account/", include("lcv.accounts.urls")),
+    path("organisaties/", include("lcv.organisations.urls")),
+    path("beheer/audit/", include("lcv.audit.urls")),
+    path("dev/mail/", include("lcv.notifications.urls")),
+    path("django-beheer/", admin.site.urls),
+]
