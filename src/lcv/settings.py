@@ -47,9 +47,9 @@ ALLOWED_HOSTS = env.string_list(
 CSRF_TRUSTED_ORIGINS = env.string_list(
     "CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://…) trusted for form posts behind a proxy."
 )
-SITE_URL = env.string(
-    "SITE_URL", "http://127.0.0.1:8000", "Public base address, used for links in e-mails."
-).rstrip("/")
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000", "Public base address, used for links in e-mails.").rstrip(
+    "/"
+)
 DEFAULT_FROM_EMAIL = env.string(
     "DEFAULT_FROM_EMAIL", "LCV-portaal <noreply@lcv-portaal.nl>", "Sender address of e-mails."
 )
@@ -146,7 +146,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "lcv.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -163,6 +163,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "lcv.accounts.throttling.login_name"
 
 OTP_TOTP_ISSUER = "LCV-portaal"
 
@@ -192,6 +193,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; `lcv collectstatic` fills it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

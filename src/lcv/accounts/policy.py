@@ -94,9 +94,7 @@ def require(user: Any, action: Action, obj: object | None = None) -> None:
         return
     membership = membership_of(user)
     if obj is not None and RULES[action].scope is Scope.OWN:
-        own = membership is not None and any(
-            org.pk == membership.organisation_id for org in owning_organisations(obj)
-        )
+        own = membership is not None and any(org.pk == membership.organisation_id for org in owning_organisations(obj))
         if not own:
             raise Http404
     raise PermissionDenied

@@ -77,7 +77,9 @@ def set_password_from_link(*, user: User, password: str, purpose: str) -> None:
 
 def start_totp_enrolment(*, user: User) -> TOTPDevice:
     """The unconfirmed TOTP device the person is enrolling, created once."""
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator-app"})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator-app"}
+    )
     return device
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -87,6 +88,11 @@ def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     return _link_view(request, uidb64, token, "reset")
 
 
+THROTTLED = gettext_lazy("Te veel pogingen achter elkaar. Wacht een halve minuut en probeer de nieuwe code.")
+WRONG_ENROL_CODE = gettext_lazy("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwe code.")
+WRONG_CODE = gettext_lazy("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app.")
+
+
 def _qr_data_uri(device: TOTPDevice) -> str:
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
@@ -102,12 +108,16 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     device = services.start_totp_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", THROTTLED)
+        elif device.verify_token(form.cleaned_data["code"]):
             services.confirm_totp_enrolment(user=user, device=device)
             otp_login(request, device)
             messages.success(request, _("Uw tweede factor is ingesteld."))
             return redirect("core:home")
-        form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwe code."))
+        else:
+            form.add_error("code", WRONG_ENROL_CODE)
     secret = base64.b32encode(device.bin_key).decode()
     context = {"form": form, "qr": _qr_data_uri(device), "secret": secret}
     return render(request, "accounts/totp_enrol.html", context)
@@ -119,11 +129,15 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
-        if device is not None:
+        throttled = [d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if not d.verify_is_allowed()[0]]
+        device = None if throttled else match_token(user, form.cleaned_data["code"])
+        if throttled:
+            form.add_error("code", THROTTLED)
+        elif device is not None:
             otp_login(request, device)
             record(action="account.second_factor_passed", actor=user, obj=user)  # type: ignore[arg-type]
             return redirect("core:home")
-        record(action="account.second_factor_failed", actor=user, obj=user)  # type: ignore[arg-type]
-        form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app."))
+        else:
+            record(action="account.second_factor_failed", actor=user, obj=user)  # type: ignore[arg-type]
+            form.add_error("code", WRONG_CODE)
     return render(request, "accounts/totp_verify.html", {"form": form})

@@ -18,11 +18,11 @@ class DevMailBackend(BaseEmailBackend):
             message.message()  # validates headers exactly as a real backend would
             html = ""
             if isinstance(message, EmailMultiAlternatives):
-                html = next((str(alt.content) for alt in message.alternatives if alt.mimetype == "text/html"), "")
+                html = next((str(content) for content, mimetype in message.alternatives if mimetype == "text/html"), "")
             DevMail.objects.create(
                 from_email=message.from_email,
                 to=", ".join(message.to),
-                subject=message.subject,
+                subject=str(message.subject),
                 body=str(message.body),
                 html_body=html,
             )

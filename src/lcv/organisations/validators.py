@@ -18,6 +18,4 @@ def validate_kvk(value: str) -> None:
     """
     number = normalise_kvk(value)
     if not _KVK.match(number) or number == "00000000":
-        raise ValidationError(
-            _("Een KvK-nummer bestaat uit 8 cijfers, bijvoorbeeld 12345678."), code="invalid_kvk"
-        )
+        raise ValidationError(_("Een KvK-nummer bestaat uit 8 cijfers, bijvoorbeeld 12345678."), code="invalid_kvk")

@@ -17,6 +17,4 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     require(request.user, Action.VIEW_ORGANISATION, organisation)
     members = selectors.members_of(organisation)
-    return render(
-        request, "organisations/detail.html", {"organisation": organisation, "members": members}
-    )
+    return render(request, "organisations/detail.html", {"organisation": organisation, "members": members})

@@ -1,0 +1,115 @@
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lcv.audit.models import AuditEvent
+from lcv.testing.factories import TEST_PASSWORD, confirmed_device, make_organisation, member
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=TEST_PASSWORD):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password})
+
+
+def current_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def test_production_hashes_passwords_with_argon2(settings):
+    from lcv import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # undo the fast test hasher
+    user = member(make_organisation(), "contact")
+    user.set_password("een-lang-wachtwoord-9")
+    assert user.password.startswith("argon2$")
+
+
+def test_contact_logs_in_with_email_and_password_only(client):
+    user = member(make_organisation(), "contact", email="contact@voorbeeld.nl")
+    response = login(client, "Contact@Voorbeeld.nl")
+    assert response.status_code == 302
+    home = client.get(reverse("core:home"))
+    assert home.status_code == 200
+    assert "Nog geen overeenkomsten" in home.content.decode()
+    assert AuditEvent.objects.filter(action="account.logged_in", actor=user).exists()
+
+
+def test_wrong_password_gets_a_dutch_message(client):
+    member(make_organisation(), "contact", email="contact@voorbeeld.nl")
+    response = login(client, "contact@voorbeeld.nl", "fout")
+    assert response.status_code == 200
+    assert "Het e-mailadres of het wachtwoord klopt niet" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["handler", "deliverer", "helpdesk"])
+def test_roles_with_personal_data_enrol_a_second_factor_at_first_login(client, role):
+    user = member(make_organisation(), role)
+    login(client, user.email)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:totp_enrol")
+    # every other page is closed until the second factor is passed
+    assert client.get(reverse("organisations:detail", args=[user.membership.organisation_id])).status_code == 302
+    page = client.get(reverse("accounts:totp_enrol"))
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        wrong_code = "000000" if current_code(device) != "000000" else "111111"
+        wrong = client.post(reverse("accounts:totp_enrol"), {"code": wrong_code})
+        assert wrong.status_code == 200
+        assert "Deze code klopt niet" in wrong.content.decode()
+        assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+        # django-otp throttles after a failure; the person is told to wait
+        throttled = client.post(reverse("accounts:totp_enrol"), {"code": current_code(device)})
+        assert "Wacht" in throttled.content.decode()
+        traveller.shift(5)
+        done = client.post(reverse("accounts:totp_enrol"), {"code": current_code(device)})
+    assert done.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_enrolled_person_must_enter_a_code_after_the_password(client):
+    user = member(make_organisation(), "handler")
+    device = confirmed_device(user)
+    login(client, user.email)
+    response = client.get(reverse("core:home"))
+    assert response["Location"] == reverse("accounts:totp_verify")
+    bad = client.post(reverse("accounts:totp_verify"), {"code": "12ab56"})
+    assert "De code bestaat uit 6 cijfers" in bad.content.decode()
+    ok = client.post(reverse("accounts:totp_verify"), {"code": current_code(device)})
+    assert ok.status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["contact", "signatory", "analyst"])
+def test_roles_without_personal_data_need_no_second_factor(client, role):
+    user = member(make_organisation(), role)
+    login(client, user.email)
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_repeated_failed_logins_are_throttled_with_a_clear_message(client):
+    user = member(make_organisation(), "contact")
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        login(client, user.email, "verkeerd-wachtwoord")
+    response = login(client, user.email, TEST_PASSWORD)  # even the right password is refused now
+    assert response.status_code == 429
+    assert "Te veel mislukte pogingen" in response.content.decode()
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_person_without_organisation_is_told_what_to_do(client):
+    from lcv.testing.factories import make_user
+
+    user = make_user()
+    client.force_login(user)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 403
+    assert "helpdesk" in response.content.decode()

@@ -1,0 +1,99 @@
+"""Every URL of the platform is classified here, and every organisation-scoped URL is proven to
+refuse users of any other organisation. A new URL that is not listed fails this test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lcv.organisations.models import Organisation, OrganisationKind
+from lcv.testing.auth import assert_refused_for_other_organisations, login_verified
+from lcv.testing.factories import make_organisation, member, municipality_organisation
+
+PUBLIC = {
+    "core:index",
+    "core:health",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:reset",
+    "accounts:invitation",
+    "devmail:list",  # demo mode only: 404 otherwise (notifications tests)
+    "devmail:detail",
+}
+ANY_LOGGED_IN = {"core:home", "accounts:totp_enrol", "accounts:totp_verify"}
+PLATFORM_ONLY = {"audit:log"}
+
+# name -> builds (url, owning organisation)
+ORGANISATION_SCOPED: dict[str, Callable[[], tuple[str, Organisation]]] = {}
+
+
+def scoped(name: str):
+    def register(build: Callable[[], tuple[str, Organisation]]):
+        ORGANISATION_SCOPED[name] = build
+        return build
+
+    return register
+
+
+@scoped("organisations:detail")
+def _organisation_detail() -> tuple[str, Organisation]:
+    organisation = municipality_organisation("0344")
+    return reverse("organisations:detail", args=[organisation.pk]), organisation
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue  # Django's admin: staff only, guarded by Django itself
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_classified():
+    classified = PUBLIC | ANY_LOGGED_IN | PLATFORM_ONLY | set(ORGANISATION_SCOPED)
+    assert all_url_names() - classified == set(), "classify the new URL here and test its access"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ORGANISATION_SCOPED))
+def test_organisation_scoped_urls_refuse_every_other_organisation(name):
+    url, owner = ORGANISATION_SCOPED[name]()
+    assert_refused_for_other_organisations(url, owner)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PLATFORM_ONLY))
+def test_platform_urls_refuse_every_other_organisation(name):
+    platform = make_organisation(kind=OrganisationKind.PLATFORM, kvk_number="", sector="", national_coverage=False)
+    assert_refused_for_other_organisations(reverse(name), platform, include_platform=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ANY_LOGGED_IN | PLATFORM_ONLY | set(ORGANISATION_SCOPED)))
+def test_anonymous_visitors_are_sent_to_the_login_page(client, name):
+    url = ORGANISATION_SCOPED[name]()[0] if name in ORGANISATION_SCOPED else reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_home_page_shows_only_the_own_organisation(client):
+    mine = make_organisation(name="Eigen Organisatie")
+    make_organisation(name="Andere Organisatie")
+    user = member(mine, "contact")
+    login_verified(client, user)
+    content = client.get(reverse("core:home")).content.decode()
+    assert "Eigen Organisatie" in content
+    assert "Andere Organisatie" not in content
