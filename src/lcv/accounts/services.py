@@ -94,3 +94,12 @@ def confirm_totp_enrolment(*, user: User, device: TOTPDevice) -> None:
 def _organisation_of(user: User) -> Organisation | None:
     membership = getattr(user, "membership", None)
     return membership.organisation if membership else None
+
+
+def reset_second_factor(*, user: User, actor: Any = None) -> int:
+    """Remove a person's authenticator devices (lost or new phone); they enrol again at their next
+    login. Done by the helpdesk; returns the number of devices removed."""
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        record(action="account.second_factor_reset", actor=actor, obj=user, organisation=_organisation_of(user))
+    return removed

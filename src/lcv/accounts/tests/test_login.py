@@ -113,3 +113,15 @@ def test_person_without_organisation_is_told_what_to_do(client):
     response = client.get(reverse("core:home"))
     assert response.status_code == 403
     assert "helpdesk" in response.content.decode()
+
+
+def test_helpdesk_can_reset_a_lost_second_factor(client):
+    from django.core.management import call_command
+
+    user = member(make_organisation(), "handler")
+    confirmed_device(user)
+    call_command("reset_second_factor", user.email.upper(), stdout=None)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(action="account.second_factor_reset", object_id=str(user.pk)).exists()
+    login(client, user.email)
+    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_enrol")
