@@ -7,5 +7,6 @@ urlpatterns = [
     path("organisaties/", include("lcv.organisations.urls")),
     path("beheer/audit/", include("lcv.audit.urls")),
     path("dev/mail/", include("lcv.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("django-beheer/", admin.site.urls),
 ]

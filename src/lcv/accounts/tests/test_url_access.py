@@ -22,6 +22,7 @@ PUBLIC = {
     "accounts:invitation",
     "devmail:list",  # demo mode only: 404 otherwise (notifications tests)
     "devmail:detail",
+    "set_language",
 }
 ANY_LOGGED_IN = {"core:home", "accounts:totp_enrol", "accounts:totp_verify"}
 PLATFORM_ONLY = {"audit:log"}
