@@ -25,8 +25,8 @@ EMBEDDED = not DATABASE_URL
 LCV_DEMO = env.boolean(
     "LCV_DEMO",
     EMBEDDED,
-    "Demo mode: mail viewer at /dev/mail/, `lcv demo` allowed, demo TOTP secret. "
-    "Default: on with the embedded database, off otherwise. Never on in production.",
+    "Demo mode: mail viewer at /dev/mail/, `lcv demo` allowed, demo TOTP secret. Never on in production.",
+    shown="(on with the embedded database, off with DATABASE_URL)",
 )
 DEBUG = env.boolean("DEBUG", False, "Django debug pages. Off unless asked; never on in production.")
 
@@ -59,15 +59,16 @@ MAILERS = mailers_from_url(
         "devmail:" if LCV_DEMO else "smtp://localhost:25",
         "Where e-mail goes: `smtp://user:pass@host:port`, `smtp+tls://…`, `smtp+ssl://…`, "
         "`console:`, or `devmail:` (kept in the database, shown at /dev/mail/ in demo mode).",
+        shown="(`devmail:` in demo mode, else `smtp://localhost:25`)",
     )
 )
 SECURE_COOKIES = env.boolean(
-    "SECURE_COOKIES", not LCV_DEMO, "Send session and CSRF cookies over HTTPS only. Off in demo mode."
+    "SECURE_COOKIES",
+    not LCV_DEMO,
+    "Send session and CSRF cookies over HTTPS only.",
+    shown="(off in demo mode, else on)",
 )
 LOG_LEVEL = env.string("LOG_LEVEL", "INFO", "Log level of the `lcv` loggers.")
-SCHEDULE_HOUR = env.integer(
-    "LCV_SCHEDULE_HOUR", 7, "Hour (Europe/Amsterdam) at which daily and Monday jobs become due."
-)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

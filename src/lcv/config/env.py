@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Final
 
 BASE_DIR: Final = Path(__file__).resolve().parents[3]
-VAR_DIR: Final = Path(os.environ.get("LCV_VAR_DIR", BASE_DIR / "var"))
 
 
 @dataclass(frozen=True)
@@ -27,17 +26,18 @@ class Variable:
 REGISTRY: dict[str, Variable] = {}
 
 
-def _declare(name: str, default: str, help: str) -> str:
-    REGISTRY[name] = Variable(name, default, help)
+def _declare(name: str, default: str, help: str, shown: str | None = None) -> str:
+    """`shown` documents a default that depends on other variables (e.g. demo mode)."""
+    REGISTRY[name] = Variable(name, default if shown is None else shown, help)
     return os.environ.get(name, default)
 
 
-def string(name: str, default: str, help: str) -> str:
-    return _declare(name, default, help)
+def string(name: str, default: str, help: str, *, shown: str | None = None) -> str:
+    return _declare(name, default, help, shown)
 
 
-def boolean(name: str, default: bool, help: str) -> bool:
-    raw = _declare(name, "true" if default else "false", help).strip().lower()
+def boolean(name: str, default: bool, help: str, *, shown: str | None = None) -> bool:
+    raw = _declare(name, "true" if default else "false", help, shown).strip().lower()
     if raw in {"1", "true", "yes", "on"}:
         return True
     if raw in {"0", "false", "no", "off", ""}:
@@ -53,6 +53,12 @@ def string_list(name: str, default: str, help: str) -> list[str]:
     return [part.strip() for part in _declare(name, default, help).split(",") if part.strip()]
 
 
+VAR_DIR: Final = Path(
+    string("LCV_VAR_DIR", "", "Folder for the embedded database, generated dev secret and files. Empty: `var/`.")
+    or BASE_DIR / "var"
+)
+
+
 def dev_secret_key() -> str:
     """A secret key for the embedded mode, generated once and kept under var/ (never committed)."""
     path = VAR_DIR / "secret_key"
@@ -66,6 +72,6 @@ def dev_secret_key() -> str:
 def markdown_table() -> str:
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for var in REGISTRY.values():
-        default = f"`{var.default}`" if var.default else "(empty)"
+        default = var.default if var.default.startswith("(") else f"`{var.default}`" if var.default else "(empty)"
         lines.append(f"| `{var.name}` | {default} | {var.help} |")
     return "\n".join(lines)

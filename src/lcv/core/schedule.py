@@ -64,7 +64,9 @@ def enqueue_due_jobs(now: datetime | None = None, jobs: dict[str, Job] | None = 
             with transaction.atomic():
                 ScheduledRun.objects.create(job=job.name, slot=slot)
                 task: Task = import_string(job.task_path)
-                transaction.on_commit(task.enqueue)
+                # The database backend writes the task row in this same transaction: the claim and
+                # the queued task commit together, or neither does.
+                task.enqueue()
         except IntegrityError:
             continue  # another worker (or an earlier tick) claimed this slot
         logger.info("scheduled job %s for slot %s", job.name, slot.isoformat())
