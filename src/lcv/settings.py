@@ -168,6 +168,19 @@ AXES_USERNAME_CALLABLE = "lcv.accounts.throttling.login_name"
 
 OTP_TOTP_ISSUER = "LCV-portaal"
 
+BEHIND_TLS_PROXY = env.boolean(
+    "BEHIND_TLS_PROXY",
+    False,
+    "Production behind an HTTPS proxy that sets X-Forwarded-Proto: trust it, redirect to HTTPS, send HSTS.",
+)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_REDIRECT_EXEMPT = [r"^gezond/$"]  # the health check is called over plain HTTP inside
+# HSTS preloading is the operator's decision for the whole domain, not the application's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True

@@ -55,3 +55,42 @@ def test_readme_carries_the_current_configuration_table():
     rows = [line for line in env.markdown_table().splitlines() if line.startswith("| `")]
     missing = [row for row in rows if row not in readme]
     assert not missing, "README.md is out of date; paste the output of `lcv envdoc`:\n" + "\n".join(missing)
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    production = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "lcv.example.nl",
+        "BEHIND_TLS_PROXY": "true",
+        "LCV_DEMO": "false",
+        "DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lcv.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=production,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    production = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "LCV_DEMO": "false"}
+    production.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "lcv.manage", "check"], env=production, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
