@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lcv.accounts",
     "lcv.audit",
     "lcv.notifications",
+    "lcv.registrations",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("lcv.core.urls")),
     path("account/", include("lcv.accounts.urls")),
-    path("organisaties/", include("lcv.organisations.urls")),
+    path("", include("lcv.registrations.urls")),
+    path("", include("lcv.organisations.urls")),
     path("beheer/audit/", include("lcv.audit.urls")),
     path("dev/mail/", include("lcv.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -40,12 +40,20 @@ class Action(enum.StrEnum):
     VIEW_HOME = "home.view"
     VIEW_ORGANISATION = "organisation.view"
     VIEW_AUDIT_LOG = "audit.view"
+    MANAGE_REGISTRATIONS = "registration.manage"
+    MANAGE_CHANGE_REQUESTS = "change_request.manage"
+    REQUEST_CHANGE = "change_request.create"
+    VIEW_DIRECTORY = "directory.view"
 
 
 RULES: dict[Action, Rule] = {
     Action.VIEW_HOME: Rule(frozenset(), Scope.ANY_MEMBER),
     Action.VIEW_ORGANISATION: Rule(frozenset(), Scope.OWN),
     Action.VIEW_AUDIT_LOG: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+    Action.MANAGE_REGISTRATIONS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+    Action.MANAGE_CHANGE_REQUESTS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+    Action.REQUEST_CHANGE: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.VIEW_DIRECTORY: Rule(frozenset({Role.CONTACT}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

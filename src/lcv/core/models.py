@@ -18,3 +18,25 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class Event(models.Model):
+    """A domain event that another capability acts on later (e.g. `organisation.approved`, from which
+    the agreements capability generates agreements within one working day, R2). Rows are kept; a
+    consumer marks what it handled so that handling is idempotent."""
+
+    name = models.CharField(_("gebeurtenis"), max_length=64, db_index=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("domeingebeurtenis")
+        verbose_name_plural = _("domeingebeurtenissen")
+
+    def __str__(self) -> str:
+        return self.name

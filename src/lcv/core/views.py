@@ -5,6 +5,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from lcv.accounts.policy import Action, can, membership_of
+from lcv.notifications.models import Notice
+from lcv.organisations.models import ChangeRequest, ChangeStatus
+from lcv.registrations.models import Registration, RegistrationStatus
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -20,11 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None or not can(request.user, Action.VIEW_HOME):
         return render(request, "core/no_membership.html", status=403)
     roles = {role.value for role in membership.roles}
-    return render(
-        request,
-        "core/home.html",
-        {"membership": membership, "organisation": membership.organisation, "roles": roles},
-    )
+    context: dict[str, object] = {"membership": membership, "organisation": membership.organisation, "roles": roles}
+    if "contact" in roles:
+        context["notices"] = Notice.objects.filter(recipient=membership.organisation)[:10]
+    if can(request.user, Action.MANAGE_REGISTRATIONS):
+        context["pending_registrations"] = Registration.objects.filter(status=RegistrationStatus.PENDING).count()
+        context["pending_changes"] = ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count()
+    return render(request, "core/home.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:

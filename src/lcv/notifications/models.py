@@ -19,3 +19,37 @@ class DevMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NoticeKind(models.TextChoices):
+    NEW_PARTNER = "new_partner", _("Nieuwe signaalpartner")
+
+
+class Notice(models.Model):
+    """A message in the portal for an organisation's contact person. The unique constraint makes a
+    notice about one subject arrive once per recipient (FAQ 8)."""
+
+    recipient = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="notices", verbose_name=_("voor")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=NoticeKind.choices)
+    subject = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("over"),
+    )
+    text = models.TextField(_("bericht"))
+    created_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        constraints = [models.UniqueConstraint(fields=["kind", "recipient", "subject"], name="one_notice_per_subject")]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,3 +27,31 @@ def send_templated_mail(*, to: list[str], template: str, context: dict[str, Any]
     message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def notify_new_partner(*, partner: Any) -> int:
+    """FAQ 8: tell the contact person of every municipality and joint arrangement a new signal
+    partner covers, in the portal and by e-mail, once (unique notice per recipient and partner).
+    Returns the number of organisations told now."""
+    from django.db import IntegrityError, transaction
+
+    from lcv.notifications.models import Notice, NoticeKind
+    from lcv.organisations.selectors import contacts_of, municipal_counterparts
+
+    told = 0
+    for recipient in municipal_counterparts(partner):
+        text = (
+            f"{partner.name} ({partner.get_sector_display().lower()}) is aangesloten bij het LCV-portaal en werkt "
+            f"in uw gemeente. Het platform maakt de overeenkomst met deze signaalpartner voor u klaar."
+        )
+        try:
+            with transaction.atomic():
+                Notice.objects.create(recipient=recipient, kind=NoticeKind.NEW_PARTNER, subject=partner, text=text)
+        except IntegrityError:
+            continue  # told before
+        addresses = contacts_of(recipient)
+        if addresses:
+            context = {"partner": partner, "recipient": recipient, "link": absolute_url("/start/")}
+            transaction.on_commit(partial(send_templated_mail, to=addresses, template="new_partner", context=context))
+        told += 1
+    return told

@@ -71,6 +71,16 @@ class Organisation(models.Model):
     municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("gemeenten"), blank=True, related_name="linked_organisations"
     )
+    # FAQ 13: an executor co-signs the agreements of this organisation only where this is set.
+    cosigning_executor = models.ForeignKey(
+        "self",
+        verbose_name=_("uitvoerder die mede ondertekent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cosigned_for",
+        limit_choices_to={"kind": "executor"},
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     class Meta:
@@ -156,3 +166,55 @@ class Membership(models.Model):
 
 def role_field(role: Role | str) -> str:
     return f"is_{Role(role).value}"
+
+
+class ChangeKind(models.TextChoices):
+    REPLACE_CONTACT = "replace_contact", _("Contactpersoon vervangen")
+    REPLACE_SIGNATORY = "replace_signatory", _("Tekenbevoegde vervangen")
+
+
+CHANGE_ROLE = {ChangeKind.REPLACE_CONTACT: Role.CONTACT, ChangeKind.REPLACE_SIGNATORY: Role.SIGNATORY}
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("In behandeling bij de helpdesk")
+    EXECUTED = "executed", _("Uitgevoerd")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class ChangeRequest(models.Model):
+    """A contact person's request to replace the contact person or the signatory (FAQ 15, R8).
+    It names the new person; there is no request to add a second signatory."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("organisatie")
+    )
+    kind = models.CharField(_("wijziging"), max_length=20, choices=ChangeKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    new_name = models.CharField(_("naam nieuwe persoon"), max_length=200)
+    new_email = models.EmailField(_("e-mailadres nieuwe persoon"))
+    new_phone = models.CharField(_("telefoonnummer nieuwe persoon"), max_length=30, blank=True)
+    new_job_title = models.CharField(_("functie nieuwe persoon"), max_length=100)
+    note = models.TextField(_("toelichting"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("aangevraagd door")
+    )
+    requested_at = models.DateTimeField(_("aangevraagd"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("wijzigingsverzoek")
+        verbose_name_plural = _("wijzigingsverzoeken")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], condition=Q(status="pending"), name="one_pending_change_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation}"

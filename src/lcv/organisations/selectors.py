@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from lcv.organisations.models import Membership, Organisation
+from django.db.models import Q, QuerySet
+
+from lcv.organisations.models import ChangeRequest, ChangeStatus, Membership, Organisation, OrganisationKind
 
 
 def members_of(organisation: Organisation) -> QuerySet[Membership]:
@@ -11,3 +13,111 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
 
 def organisation_with_municipalities(pk: int) -> Organisation:
     return Organisation.objects.select_related("municipality").prefetch_related("municipalities").get(pk=pk)
+
+
+def covered_municipality_ids(organisation: Organisation) -> set[int] | None:
+    """Reference-municipality ids an organisation covers; None means the whole country."""
+    if organisation.kind == OrganisationKind.SIGNAL_PARTNER and organisation.national_coverage:
+        return None
+    if organisation.kind == OrganisationKind.MUNICIPALITY:
+        return {organisation.municipality_id} if organisation.municipality_id else set()
+    return set(organisation.municipalities.values_list("id", flat=True))
+
+
+def municipal_counterparts(partner: Organisation) -> QuerySet[Organisation]:
+    """Municipalities and joint arrangements that a signal partner's coverage pairs with (R2)."""
+    covered = covered_municipality_ids(partner)
+    municipalities = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+    arrangements = Organisation.objects.filter(kind=OrganisationKind.JOINT_ARRANGEMENT)
+    if covered is not None:
+        municipalities = municipalities.filter(municipality_id__in=covered)
+        arrangements = arrangements.filter(municipalities__in=covered)
+    ids = set(municipalities.values_list("id", flat=True)) | set(arrangements.values_list("id", flat=True))
+    return Organisation.objects.filter(id__in=ids)
+
+
+def partner_counterparts(organisation: Organisation) -> QuerySet[Organisation]:
+    """Signal partners whose coverage pairs with a municipality or joint arrangement (R2)."""
+    covered = covered_municipality_ids(organisation) or set()
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.SIGNAL_PARTNER)
+        .filter(Q(national_coverage=True) | Q(municipalities__in=covered))
+        .distinct()
+    )
+
+
+def counterparts_of(organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisations listed in the contact directory (R7). Until agreements exist these are the
+    organisations whose coverage pairs with this one's."""
+    if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
+        return municipal_counterparts(organisation)
+    if organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT):
+        return partner_counterparts(organisation)
+    return Organisation.objects.none()
+
+
+def contact_person_of(organisation: Organisation) -> Membership | None:
+    return (
+        Membership.objects.filter(organisation=organisation, is_contact=True, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+
+
+def contacts_of(organisation: Organisation) -> list[str]:
+    """E-mail addresses of the organisation's active contact persons."""
+    return list(
+        Membership.objects.filter(organisation=organisation, is_contact=True, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def pending_change_requests(organisation: Organisation) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(organisation=organisation, status=ChangeStatus.PENDING).select_related(
+        "requested_by"
+    )
+
+
+def change_requests(*, status: str = "") -> QuerySet[ChangeRequest]:
+    queryset = ChangeRequest.objects.select_related("organisation", "requested_by").order_by("requested_at", "id")
+    return queryset.filter(status=status) if status else queryset
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One counterpart in the contact directory. `contact` is None unless the contact person
+    consented to show their details to counterparts (R7, FAQ 14)."""
+
+    organisation: Organisation
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    contact_job_title: str | None
+
+
+def directory_entries(organisation: Organisation, *, search: str = "") -> list[DirectoryEntry]:
+    counterparts = counterparts_of(organisation).order_by("name")
+    if search:
+        counterparts = counterparts.filter(name__icontains=search)
+    contacts = {
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(organisation__in=counterparts, is_contact=True, user__is_active=True)
+        .select_related("user")
+        .order_by("-id")
+    }
+    entries = []
+    for counterpart in counterparts:
+        person = contacts.get(counterpart.pk)
+        shown = person if person is not None and person.consents_to_share_contact_details else None
+        entries.append(
+            DirectoryEntry(
+                organisation=counterpart,
+                contact_name=shown.full_name if shown else None,
+                contact_email=shown.email if shown else None,
+                contact_phone=shown.phone if shown else None,
+                contact_job_title=shown.job_title if shown else None,
+            )
+        )
+    return entries

@@ -6,9 +6,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lcv.audit.services import record
-from lcv.organisations.models import Membership, Municipality, Organisation, OrganisationKind
+from lcv.organisations.models import (
+    CHANGE_ROLE,
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    role_field,
+)
 from lcv.organisations.validators import normalise_kvk
 
 
@@ -66,3 +77,112 @@ def replace_signatory(*, organisation: Organisation, new_signatory: Membership, 
             obj=organisation,
             details={"membership": new_signatory.pk},
         )
+
+
+class ChangeRequestError(Exception):
+    """A change that cannot be made; the message is Dutch and says what to do."""
+
+
+def request_change(
+    *,
+    organisation: Organisation,
+    kind: str,
+    new_name: str,
+    new_email: str,
+    new_job_title: str,
+    new_phone: str = "",
+    note: str = "",
+    requested_by: Any,
+) -> ChangeRequest:
+    """A contact person asks the helpdesk to replace the contact person or the signatory (FAQ 15)."""
+    with transaction.atomic():
+        if ChangeRequest.objects.filter(organisation=organisation, kind=kind, status=ChangeStatus.PENDING).exists():
+            raise ChangeRequestError(
+                "Er loopt al een verzoek voor deze wijziging. Wacht tot de helpdesk het heeft afgehandeld."
+            )
+        change = ChangeRequest.objects.create(
+            organisation=organisation,
+            kind=kind,
+            new_name=new_name,
+            new_email=new_email.strip().lower(),
+            new_phone=new_phone,
+            new_job_title=new_job_title,
+            note=note,
+            requested_by=requested_by,
+        )
+        record(action="change_request.created", actor=requested_by, organisation=organisation, obj=change)
+    return change
+
+
+def execute_change(*, change_id: int, actor: Any) -> ChangeRequest:
+    """The helpdesk carries out a change request: the new person holds the role (invited when new),
+    the old holder loses it, in one transaction; both sides are audited (FAQ 15, R8)."""
+    from lcv.accounts.models import User
+    from lcv.accounts.services import invite_person
+
+    with transaction.atomic():
+        change = ChangeRequest.objects.select_for_update().get(pk=change_id)
+        if change.status != ChangeStatus.PENDING:
+            raise ChangeRequestError("Dit verzoek is al afgehandeld.")
+        role = CHANGE_ROLE[ChangeKind(change.kind)]
+        field = role_field(role)
+        organisation = change.organisation
+        existing = User.objects.filter(email__iexact=change.new_email).first()
+        existing_membership = Membership.objects.filter(user=existing).first() if existing else None
+        if existing is not None and (
+            existing_membership is None or existing_membership.organisation_id != organisation.pk
+        ):
+            raise ChangeRequestError(
+                "Dit e-mailadres hoort bij iemand van een andere organisatie. Vraag de contactpersoon om een "
+                "ander e-mailadres."
+            )
+        previous = list(Membership.objects.select_for_update().filter(organisation=organisation, **{field: True}))
+        Membership.objects.filter(pk__in=[m.pk for m in previous]).update(**{field: False})
+        for old in previous:
+            record(
+                action="membership.role_removed",
+                actor=actor,
+                organisation=organisation,
+                obj=old.user,
+                details={"role": role.value, "change_request": change.pk},
+            )
+        if existing is not None:
+            Membership.objects.filter(user=existing).update(**{field: True})
+            new_user = existing
+        else:
+            new_user = invite_person(
+                organisation=organisation,
+                email=change.new_email,
+                full_name=change.new_name,
+                phone=change.new_phone,
+                job_title=change.new_job_title,
+                roles=[role],
+                invited_by=actor,
+            )
+        record(
+            action="membership.role_granted",
+            actor=actor,
+            organisation=organisation,
+            obj=new_user,
+            details={"role": role.value, "change_request": change.pk},
+        )
+        change.status = ChangeStatus.EXECUTED
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        change.save()
+        record(action="change_request.executed", actor=actor, organisation=organisation, obj=change)
+    return change
+
+
+def reject_change(*, change_id: int, reason: str, actor: Any) -> ChangeRequest:
+    with transaction.atomic():
+        change = ChangeRequest.objects.select_for_update().get(pk=change_id)
+        if change.status != ChangeStatus.PENDING:
+            raise ChangeRequestError("Dit verzoek is al afgehandeld.")
+        change.status = ChangeStatus.REJECTED
+        change.rejection_reason = reason
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        change.save()
+        record(action="change_request.rejected", actor=actor, organisation=change.organisation, obj=change)
+    return change

@@ -23,9 +23,60 @@ PUBLIC = {
     "devmail:list",  # demo mode only: 404 otherwise (notifications tests)
     "devmail:detail",
     "set_language",
+    "registrations:choose_kind",  # R1: the public registration form
+    "registrations:register",
+    "registrations:thanks",
 }
-ANY_LOGGED_IN = {"core:home", "accounts:totp_enrol", "accounts:totp_verify"}
-PLATFORM_ONLY = {"audit:log"}
+# No object in the URL; the view works on the person's own organisation (or none).
+ANY_LOGGED_IN = {"core:home", "accounts:totp_enrol", "accounts:totp_verify", "organisations:directory"}
+
+
+def _registration_url(name: str) -> str:
+    from lcv.registrations.models import Registration
+
+    registration = Registration.objects.create(
+        kind="signal_partner",
+        name="Aanmelder",
+        kvk_number="12345678",
+        sector="water",
+        contact_name="A",
+        contact_email="a@voorbeeld.nl",
+        contact_phone="1",
+        contact_job_title="x",
+        signatory_name="B",
+        signatory_email="b@voorbeeld.nl",
+        signatory_job_title="y",
+    )
+    return reverse(name, args=[registration.pk])
+
+
+def _change_request_url(name: str) -> str:
+    from lcv.organisations.models import ChangeRequest
+
+    organisation = make_organisation()
+    change = ChangeRequest.objects.create(
+        organisation=organisation,
+        kind="replace_contact",
+        new_name="N",
+        new_email="n@voorbeeld.nl",
+        new_job_title="x",
+        requested_by=member(organisation, "contact"),
+    )
+    return reverse(name, args=[change.pk])
+
+
+# Decisions accept POST only (GET answers 405 before anything else happens).
+POST_ONLY = {"registrations:decide", "organisations:change_request_decide"}
+
+# Platform work (helpdesk): name -> builds the URL
+PLATFORM_ONLY: dict[str, Callable[[], str]] = {
+    "audit:log": lambda: reverse("audit:log"),
+    "registrations:queue": lambda: reverse("registrations:queue"),
+    "registrations:detail": lambda: _registration_url("registrations:detail"),
+    "registrations:decide": lambda: _registration_url("registrations:decide"),
+    "organisations:change_requests": lambda: reverse("organisations:change_requests"),
+    "organisations:change_request_decide": lambda: _change_request_url("organisations:change_request_decide"),
+}
 
 # name -> builds (url, owning organisation)
 ORGANISATION_SCOPED: dict[str, Callable[[], tuple[str, Organisation]]] = {}
@@ -45,6 +96,12 @@ def _organisation_detail() -> tuple[str, Organisation]:
     return reverse("organisations:detail", args=[organisation.pk]), organisation
 
 
+@scoped("organisations:change_request_new")
+def _change_request_new() -> tuple[str, Organisation]:
+    organisation = municipality_organisation("0344")
+    return reverse("organisations:change_request_new", args=[organisation.pk]), organisation
+
+
 def all_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -62,7 +119,7 @@ def all_url_names() -> set[str]:
 
 
 def test_every_url_is_classified():
-    classified = PUBLIC | ANY_LOGGED_IN | PLATFORM_ONLY | set(ORGANISATION_SCOPED)
+    classified = PUBLIC | ANY_LOGGED_IN | set(PLATFORM_ONLY) | set(ORGANISATION_SCOPED)
     assert all_url_names() - classified == set(), "classify the new URL here and test its access"
 
 
@@ -77,14 +134,20 @@ def test_organisation_scoped_urls_refuse_every_other_organisation(name):
 @pytest.mark.parametrize("name", sorted(PLATFORM_ONLY))
 def test_platform_urls_refuse_every_other_organisation(name):
     platform = make_organisation(kind=OrganisationKind.PLATFORM, kvk_number="", sector="", national_coverage=False)
-    assert_refused_for_other_organisations(reverse(name), platform, include_platform=False)
+    methods = ("post",) if name in POST_ONLY else ("get", "post")
+    assert_refused_for_other_organisations(PLATFORM_ONLY[name](), platform, include_platform=False, methods=methods)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(ANY_LOGGED_IN | PLATFORM_ONLY | set(ORGANISATION_SCOPED)))
+@pytest.mark.parametrize("name", sorted(ANY_LOGGED_IN | set(PLATFORM_ONLY) | set(ORGANISATION_SCOPED)))
 def test_anonymous_visitors_are_sent_to_the_login_page(client, name):
-    url = ORGANISATION_SCOPED[name]()[0] if name in ORGANISATION_SCOPED else reverse(name)
-    response = client.get(url)
+    if name in ORGANISATION_SCOPED:
+        url = ORGANISATION_SCOPED[name]()[0]
+    elif name in PLATFORM_ONLY:
+        url = PLATFORM_ONLY[name]()
+    else:
+        url = reverse(name)
+    response = client.post(url) if name in POST_ONLY else client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

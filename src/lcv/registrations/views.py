@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lcv.accounts.policy import Action, require
+from lcv.organisations.models import Organisation, Sector
+from lcv.registrations import selectors, services
+from lcv.registrations.forms import KIND_SLUGS, RegistrationForm
+from lcv.registrations.models import REGISTRABLE_KINDS, Registration, RegistrationStatus
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def choose_kind(request: HttpRequest) -> HttpResponse:
+    kinds = [(slug, kind.label) for slug, kind in KIND_SLUGS.items()]
+    return render(request, "registrations/choose_kind.html", {"kinds": kinds})
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
+    kind = KIND_SLUGS.get(kind_slug)
+    if kind is None:
+        raise Http404
+    form = RegistrationForm(request.POST or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        ip_address = request.META.get("REMOTE_ADDR", "")
+        if form.cleaned_data.get("website"):
+            # the honeypot was filled in: answer as if all went well, store nothing
+            return redirect("registrations:thanks")
+        if services.rate_limited(ip_address=ip_address):
+            form.add_error(
+                None, _("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.")
+            )
+        else:
+            registration = form.save(commit=False)
+            registration.kind = kind
+            services.submit_registration(
+                registration=registration,
+                municipalities=form.cleaned_data.get("municipalities") or [],
+                ip_address=ip_address,
+            )
+            return redirect("registrations:thanks")
+    return render(request, "registrations/form.html", {"form": form, "kind": kind, "kind_slug": kind_slug})
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "registrations/thanks.html")
+
+
+# --- helpdesk -----------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> dict[str, object]:
+    older = request.GET.get("ouder_dan", "")
+    return {
+        "status": request.GET.get("status", RegistrationStatus.PENDING if "status" not in request.GET else ""),
+        "kind": request.GET.get("soort", ""),
+        "sector": request.GET.get("sector", ""),
+        "older_than_days": int(older) if older.isdigit() else None,
+        "sort": request.GET.get("sorteer", "oudste"),
+    }
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGISTRATIONS)
+    filters = _filters(request)
+    rows = selectors.registrations(**filters)  # type: ignore[arg-type]
+    if request.GET.get("formaat") == "csv":
+        return _csv(rows)
+    page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "statuses": RegistrationStatus.choices,
+        "kinds": REGISTRABLE_KINDS,
+        "sectors": Sector.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "registrations/queue.html", context)
+
+
+def _csv(rows: object) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aanmeldingen.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["id", "ingediend", "status", "soort", "organisatie", "KvK", "CBS-code", "sector", "dubbel"])
+    for registration in rows:  # type: ignore[attr-defined]
+        writer.writerow(
+            [
+                registration.pk,
+                timezone.localtime(registration.submitted_at).strftime("%d-%m-%Y %H:%M"),
+                registration.get_status_display(),
+                registration.get_kind_display(),
+                _neutralise(registration.name),
+                registration.kvk_number,
+                registration.municipality.cbs_code if registration.municipality else "",
+                registration.get_sector_display(),
+                "ja" if registration.duplicate_of_id else "",
+            ]
+        )
+    return response
+
+
+def _neutralise(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGISTRATIONS)
+    registration = get_object_or_404(
+        Registration.objects.select_related("municipality", "duplicate_of", "organisation", "decided_by"), pk=pk
+    )
+    context = {
+        "registration": registration,
+        "municipalities": registration.municipalities.order_by("name"),
+        "similar": selectors.similar_pending(registration),
+        "organisations": Organisation.objects.exclude(kind="platform").order_by("name"),
+        "now": timezone.now(),
+    }
+    return render(request, "registrations/detail.html", context)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.MANAGE_REGISTRATIONS)
+    get_object_or_404(Registration, pk=pk)
+    decision = request.POST.get("besluit")
+    try:
+        if decision == "goedkeuren":
+            organisation = services.approve_registration(registration_id=pk, actor=request.user)
+            messages.success(
+                request,
+                _("Goedgekeurd: %(name)s staat op het platform; de uitnodigingen zijn verstuurd.")
+                % {"name": organisation.name},
+            )
+        elif decision == "afwijzen":
+            services.reject_registration(registration_id=pk, reason=request.POST.get("reden", ""), actor=request.user)
+            messages.success(request, _("Afgewezen; de aanmelder krijgt de reden per e-mail."))
+        elif decision == "koppelen":
+            target = request.POST.get("organisatie", "")
+            if not target.isdigit():
+                raise services.RegistrationError(_("Kies de organisatie waaraan u de aanmelding koppelt."))
+            services.attach_registration(registration_id=pk, organisation_id=int(target), actor=request.user)
+            messages.success(request, _("Gekoppeld aan de bestaande organisatie; de aanmelder is bericht."))
+        else:
+            raise services.RegistrationError(_("Kies goedkeuren, afwijzen of koppelen."))
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    except Organisation.DoesNotExist:
+        messages.error(request, _("Die organisatie bestaat niet (meer)."))
+    return redirect("registrations:detail", pk=pk)
