@@ -93,6 +93,10 @@ class RegistrationForm(forms.ModelForm[Registration]):
             "afgesproken dat die uitvoerder ook tekent. Meestal tekent alleen de gemeente."
         ),
     )
+    kvk_number = forms.CharField(
+        label=_("KvK-nummer"), max_length=20, required=False, help_text=_("8 cijfers, zoals in het Handelsregister.")
+    )
+    cosigning_executor_kvk = forms.CharField(label=_("KvK-nummer van de uitvoerder"), max_length=20, required=False)
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
     website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
 

@@ -1,0 +1,225 @@
+"""The helpdesk's decisions on registrations: approve, reject, attach; the queue and its export."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from lcv.accounts.models import User
+from lcv.audit.models import AuditEvent
+from lcv.core.models import Event
+from lcv.notifications.models import Notice
+from lcv.notifications.services import notify_new_partner
+from lcv.organisations.models import Membership, Organisation, OrganisationKind
+from lcv.registrations.models import Registration, RegistrationStatus
+from lcv.registrations.services import (
+    RegistrationError,
+    approve_registration,
+    attach_registration,
+    reject_registration,
+)
+from lcv.testing.auth import login_verified
+from lcv.testing.factories import make_organisation, member, municipality_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def registration(**overrides) -> Registration:
+    municipalities = overrides.pop("municipalities", [])
+    data = {
+        "kind": "signal_partner",
+        "name": "Drinkwater Zuid",
+        "kvk_number": "12345678",
+        "sector": "water",
+        "contact_name": "Anna de Vries",
+        "contact_email": "anna@water.nl",
+        "contact_phone": "010 1234567",
+        "contact_job_title": "Teamleider incasso",
+        "contact_consents": True,
+        "signatory_name": "Bert Jansen",
+        "signatory_email": "bert@water.nl",
+        "signatory_job_title": "Directeur",
+        **overrides,
+    }
+    created = Registration.objects.create(**data)
+    if municipalities:
+        from lcv.organisations.models import Municipality
+
+        created.municipalities.set(Municipality.objects.filter(cbs_code__in=municipalities))
+    return created
+
+
+@pytest.fixture
+def helpdesk():
+    platform = make_organisation(kind=OrganisationKind.PLATFORM, kvk_number="", sector="", national_coverage=False)
+    return member(platform, "helpdesk")
+
+
+def test_approval_creates_organisation_people_roles_and_invitations(helpdesk, django_capture_on_commit_callbacks):
+    submitted = registration(municipalities=["0363", "0599"])
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    assert organisation.kind == OrganisationKind.SIGNAL_PARTNER
+    assert organisation.sector == "water"
+    assert sorted(organisation.municipalities.values_list("cbs_code", flat=True)) == ["0363", "0599"]
+    contact = Membership.objects.get(organisation=organisation, is_contact=True)
+    signatory = Membership.objects.get(organisation=organisation, is_signatory=True)
+    assert contact.user.email == "anna@water.nl"
+    assert contact.user.consents_to_share_contact_details
+    assert signatory.user.email == "bert@water.nl"
+    assert not signatory.is_contact
+    assert sorted(m.to[0] for m in mail.outbox if "Uitnodiging" in m.subject) == ["anna@water.nl", "bert@water.nl"]
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.APPROVED
+    assert submitted.organisation == organisation
+    assert submitted.decided_by == helpdesk
+    # R2 hook: the event the agreements capability will generate agreements from
+    assert Event.objects.filter(name="organisation.approved", organisation=organisation).count() == 1
+    assert AuditEvent.objects.filter(action="registration.approved", actor=helpdesk).exists()
+
+
+def test_one_person_as_contact_and_signatory_gets_one_account(helpdesk):
+    submitted = registration(signatory_name="Anna de Vries", signatory_email="ANNA@water.nl")
+    organisation = approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    membership = Membership.objects.get(organisation=organisation)
+    assert membership.is_contact
+    assert membership.is_signatory
+
+
+def test_a_registration_is_decided_once(helpdesk):
+    submitted = registration()
+    approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    with pytest.raises(RegistrationError, match="al beoordeeld"):
+        approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    with pytest.raises(RegistrationError, match="al beoordeeld"):
+        reject_registration(registration_id=submitted.pk, reason="x", actor=helpdesk)
+    assert Organisation.objects.filter(kvk_number="12345678").count() == 1
+
+
+def test_failed_approval_leaves_no_half_state(helpdesk):
+    other = make_organisation()
+    member(other, "contact", email="bert@water.nl")  # the signatory's address is taken
+    submitted = registration()
+    with pytest.raises(RegistrationError, match="al in gebruik"):
+        approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    assert not Organisation.objects.filter(name="Drinkwater Zuid").exists()
+    assert not User.objects.filter(email="anna@water.nl").exists()
+    assert not Event.objects.exists()
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.PENDING
+
+
+def test_duplicate_cannot_be_approved_but_can_be_attached(helpdesk, django_capture_on_commit_callbacks):
+    existing = municipality_organisation("0344")
+    submitted = registration(
+        kind="municipality", name="Gemeente Utrecht", kvk_number="", sector="", duplicate_of=existing
+    )
+    with pytest.raises(RegistrationError, match="Koppel"):
+        approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    with django_capture_on_commit_callbacks(execute=True):
+        attach_registration(registration_id=submitted.pk, organisation_id=existing.pk, actor=helpdesk)
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.ATTACHED
+    assert submitted.organisation == existing
+    assert Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).count() == 1
+    assert mail.outbox[-1].subject == "Uw organisatie staat al op het LCV-portaal"
+
+
+def test_rejection_needs_a_reason_that_is_emailed(helpdesk, django_capture_on_commit_callbacks):
+    submitted = registration()
+    with pytest.raises(RegistrationError, match="reden"):
+        reject_registration(registration_id=submitted.pk, reason="  ", actor=helpdesk)
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_registration(registration_id=submitted.pk, reason="Geen vaste-lastenpartner.", actor=helpdesk)
+    assert mail.outbox[-1].to == ["anna@water.nl"]
+    assert "Geen vaste-lastenpartner." in mail.outbox[-1].body
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.REJECTED
+
+
+def test_new_partner_notice_reaches_covered_municipalities_once(helpdesk, django_capture_on_commit_callbacks):
+    amsterdam = municipality_organisation("0363")
+    member(amsterdam, "contact", email="contact@amsterdam.nl")
+    utrecht = municipality_organisation("0344")  # not covered
+    member(utrecht, "contact", email="contact@utrecht.nl")
+    arrangement = make_organisation(kind=OrganisationKind.JOINT_ARRANGEMENT, sector="", national_coverage=False)
+    arrangement.municipalities.set(amsterdam.municipalities.model.objects.filter(cbs_code__in=["0599", "0642"]))
+    member(arrangement, "contact", email="contact@drechtsteden.nl")
+    submitted = registration(municipalities=["0363", "0599"])
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    notices = Notice.objects.filter(subject=partner)
+    assert {n.recipient for n in notices} == {amsterdam, arrangement}
+    notice_mails = [m for m in mail.outbox if m.subject.startswith("Nieuwe signaalpartner")]
+    assert sorted(m.to[0] for m in notice_mails) == ["contact@amsterdam.nl", "contact@drechtsteden.nl"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_new_partner(partner=partner) == 0  # once
+    assert Notice.objects.filter(subject=partner).count() == 2
+
+
+def test_national_partner_notifies_every_municipality(helpdesk):
+    first, second = municipality_organisation("0363"), municipality_organisation("0014")
+    partner = approve_registration(registration_id=registration(national_coverage=True).pk, actor=helpdesk)
+    assert {n.recipient for n in Notice.objects.filter(subject=partner)} == {first, second}
+
+
+def test_municipality_approval_sends_no_partner_notice(helpdesk):
+    submitted = registration(kind="municipality", name="Gemeente Utrecht", kvk_number="", sector="")
+    submitted.municipality = submitted.municipalities.model.objects.get(cbs_code="0344")
+    submitted.save()
+    approve_registration(registration_id=submitted.pk, actor=helpdesk)
+    assert not Notice.objects.exists()
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+
+def test_queue_filters_sorts_and_shows_waiting_time(client, helpdesk):
+    old = registration(name="Oude Aanmelding", kvk_number="11111111")
+    Registration.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+    registration(name="Nieuwe Energie", kvk_number="22222222", sector="energy")
+    registration(name="Afgewezen Partij", kvk_number="33333333", status=RegistrationStatus.REJECTED)
+    login_verified(client, helpdesk)
+    content = client.get(reverse("registrations:queue")).content.decode()
+    assert content.index("Oude Aanmelding") < content.index("Nieuwe Energie")  # longest waiting first
+    assert "Afgewezen Partij" not in content  # default: pending only
+    assert "1 week, 2 dagen" in content.replace("\xa0", " ")  # how long it has waited
+    content = client.get(reverse("registrations:queue"), {"sector": "energy"}).content.decode()
+    assert "Nieuwe Energie" in content
+    assert "Oude Aanmelding" not in content
+    content = client.get(reverse("registrations:queue"), {"ouder_dan": "7"}).content.decode()
+    assert "Oude Aanmelding" in content
+    assert "Nieuwe Energie" not in content
+    content = client.get(reverse("registrations:queue"), {"status": ""}).content.decode()
+    assert "Afgewezen Partij" in content
+    content = client.get(reverse("registrations:queue"), {"sorteer": "nieuwste"}).content.decode()
+    assert content.index("Nieuwe Energie") < content.index("Oude Aanmelding")
+
+
+def test_queue_exports_csv_with_formulas_neutralised(client, helpdesk):
+    registration(name='=HYPERLINK("http://x")')
+    login_verified(client, helpdesk)
+    response = client.get(reverse("registrations:queue"), {"formaat": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert text.splitlines()[0].startswith("id;ingediend;status")
+
+
+def test_decisions_through_the_pages(client, helpdesk):
+    submitted = registration()
+    login_verified(client, helpdesk)
+    detail = client.get(reverse("registrations:detail", args=[submitted.pk])).content.decode()
+    assert "Goedkeuren" in detail
+    assert "wacht al" in detail
+    response = client.post(reverse("registrations:decide", args=[submitted.pk]), {"besluit": "afwijzen", "reden": ""})
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.PENDING  # refused: no reason
+    client.post(reverse("registrations:decide", args=[submitted.pk]), {"besluit": "goedkeuren"})
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.APPROVED
