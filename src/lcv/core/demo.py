@@ -220,6 +220,62 @@ def _person(organisation: Organisation, email: str, label: str, roles: tuple[Rol
     return True
 
 
+@dataclass(frozen=True)
+class DemoRegistration:
+    person: str
+    kind: OrganisationKind
+    name: str
+    kvk: str = ""
+    cbs: str | None = None
+    system: str = ""
+    sector: str = ""
+    codes: tuple[str, ...] = ()
+
+
+DEMO_REGISTRATIONS = (
+    DemoRegistration(
+        "zonnestroom",
+        K.SIGNAL_PARTNER,
+        "Zonnestroom Coöperatie",
+        kvk="90000034",
+        sector=Sector.ENERGY,
+        codes=("0344", "0363"),
+    ),
+    DemoRegistration("zwijndrecht", K.MUNICIPALITY, "Gemeente Zwijndrecht", cbs="0642", system=SignalSystem.VPS),
+    # Groningen is already on the platform: the helpdesk sees this one as a duplicate
+    DemoRegistration("groningen2", K.MUNICIPALITY, "Gemeente Groningen", cbs="0014", system=SignalSystem.RIS),
+)
+
+
+def _registrations() -> None:
+    """A few registrations waiting for the helpdesk, so the queue has work in the demo."""
+    from lcv.registrations.models import Registration
+    from lcv.registrations.services import find_existing_organisation
+
+    for spec in DEMO_REGISTRATIONS:
+        if Registration.objects.filter(name=spec.name).exists():
+            continue
+        municipality = Municipality.objects.get(cbs_code=spec.cbs) if spec.cbs else None
+        registration = Registration.objects.create(
+            kind=spec.kind,
+            name=spec.name,
+            kvk_number=spec.kvk,
+            municipality=municipality,
+            signal_system=spec.system,
+            sector=spec.sector,
+            contact_name=f"Contact {spec.name}",
+            contact_email=f"contact.{spec.person}@{DOMAIN}",
+            contact_phone="030 000 00 00",
+            contact_job_title="Coördinator vroegsignalering",
+            contact_consents=True,
+            signatory_name=f"Tekenbevoegde {spec.name}",
+            signatory_email=f"tekenbevoegde.{spec.person}@{DOMAIN}",
+            signatory_job_title="Directeur",
+            duplicate_of=find_existing_organisation(kind=spec.kind, kvk_number=spec.kvk, municipality=municipality),
+        )
+        registration.municipalities.set(Municipality.objects.filter(cbs_code__in=spec.codes))
+
+
 @transaction.atomic
 def load_demo_data() -> tuple[list[tuple[str, str, str]], int]:
     """Create what is missing; return (organisation, e-mail, roles) for every demo login and the
@@ -232,4 +288,5 @@ def load_demo_data() -> tuple[list[tuple[str, str, str]], int]:
             email = f"{label}.{spec.slug}@{DOMAIN}"
             created += _person(organisation, email, label, roles)
             logins.append((organisation.name, email, ", ".join(r.value for r in roles)))
+    _registrations()
     return logins, created
