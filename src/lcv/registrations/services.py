@@ -92,6 +92,7 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
     municipalities it covers (FAQ 8)."""
     from lcv.notifications.services import notify_new_partner
 
+    _mark_late_duplicate(registration_id)
     with transaction.atomic():
         registration = _locked_pending(registration_id)
         if registration.duplicate_of_id:
@@ -147,6 +148,19 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
             notify_new_partner(partner=organisation)
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)
     return organisation
+
+
+def _mark_late_duplicate(registration_id: int) -> None:
+    """An organisation with the same CBS code or KvK may have been approved since this registration
+    came in; record that, so the helpdesk sees it even though the approval is refused."""
+    with transaction.atomic():
+        registration = _locked_pending(registration_id)
+        if registration.duplicate_of_id is None:
+            registration.duplicate_of = find_existing_organisation(
+                kind=registration.kind, kvk_number=registration.kvk_number, municipality=registration.municipality
+            )
+            if registration.duplicate_of_id:
+                registration.save(update_fields=["duplicate_of"])
 
 
 def reject_registration(*, registration_id: int, reason: str, actor: Any) -> Registration:

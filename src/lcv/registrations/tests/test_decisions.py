@@ -223,3 +223,24 @@ def test_decisions_through_the_pages(client, helpdesk):
     client.post(reverse("registrations:decide", args=[submitted.pk]), {"besluit": "goedkeuren"})
     submitted.refresh_from_db()
     assert submitted.status == RegistrationStatus.APPROVED
+
+
+def test_second_registration_for_the_same_municipality_is_caught_at_approval(helpdesk):
+    first = registration(kind="municipality", name="Gemeente Utrecht", kvk_number="", sector="")
+    second = registration(
+        kind="municipality",
+        name="Gemeente Utrecht",
+        kvk_number="",
+        sector="",
+        contact_email="c@u.nl",
+        signatory_email="s@u.nl",
+    )
+    utrecht = first.municipalities.model.objects.get(cbs_code="0344")
+    Registration.objects.filter(pk__in=[first.pk, second.pk]).update(municipality=utrecht)
+    organisation = approve_registration(registration_id=first.pk, actor=helpdesk)
+    with pytest.raises(RegistrationError, match="Koppel"):
+        approve_registration(registration_id=second.pk, actor=helpdesk)
+    second.refresh_from_db()
+    assert second.status == RegistrationStatus.PENDING
+    assert second.duplicate_of == organisation  # shown to the helpdesk from now on
+    assert Organisation.objects.filter(municipality=utrecht).get() == organisation
