@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import email
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -166,6 +167,11 @@ class Site:
         self.page.get_by_label("Herhaal het nieuwe wachtwoord").fill(password if repeat is None else repeat)
         return self.click(self.page.get_by_role("button", name="Wachtwoord opslaan"))
 
+    def pass_second_factor(self, code: str) -> Response:
+        """On the second-factor page (after the password): enter the code from the app."""
+        self.page.get_by_label("Code uit uw authenticator-app").fill(code)
+        return self.click(self.page.get_by_role("main").get_by_role("button", name="Inloggen"))
+
     def path(self) -> str:
         return self.page.url.removeprefix(self.base_url)
 
@@ -209,6 +215,35 @@ class MailCollector:
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
         return "250 Message accepted for delivery"
+
+    def addressed_to(self, address: str, subject_prefix: str = "") -> list[EmailMessage]:
+        """The messages with `address` among their recipients, whose subject starts so."""
+        return [
+            message
+            for message in self.messages
+            if address.lower() in {a.addr_spec.lower() for a in message["To"].addresses}
+            and str(message["Subject"]).startswith(subject_prefix)
+        ]
+
+    def only(self, address: str, subject_prefix: str = "") -> EmailMessage:
+        """The one message to `address` with such a subject; fails if there is none or more."""
+        found = self.addressed_to(address, subject_prefix)
+        assert len(found) == 1, (address, subject_prefix, [(m["To"], m["Subject"]) for m in self.messages])
+        return found[0]
+
+    @staticmethod
+    def text_of(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None, "the message has no text/plain part"
+        return str(part.get_content())
+
+    @classmethod
+    def link_in(cls, message: EmailMessage, path: str) -> str:
+        """The absolute link to `path...` in the plain-text body."""
+        text = cls.text_of(message)
+        match = re.search(rf"http://\S+{re.escape(path)}\S+/", text)
+        assert match, f"no link to {path} in:\n{text}"
+        return match.group(0)
 
 
 def free_port() -> int:

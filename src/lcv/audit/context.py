@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -18,9 +19,19 @@ class Origin:
 current_origin: ContextVar[Origin | None] = ContextVar("current_origin", default=None)
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind our TLS proxy (BEHIND_TLS_PROXY) REMOTE_ADDR is the proxy; the
+    proxy appends the visitor's address to X-Forwarded-For, so the last entry is the one to trust."""
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def origin_of(request: HttpRequest) -> Origin:
     return Origin(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request) or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
 

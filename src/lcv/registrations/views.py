@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lcv.accounts.policy import Action, require
+from lcv.audit.context import client_ip
 from lcv.organisations.models import Organisation, Sector
 from lcv.registrations import selectors, services
 from lcv.registrations.forms import KIND_SLUGS, RegistrationForm
@@ -32,7 +33,7 @@ def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
         raise Http404
     form = RegistrationForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
-        ip_address = request.META.get("REMOTE_ADDR", "")
+        ip_address = client_ip(request)
         if form.cleaned_data.get("website"):
             # the honeypot was filled in: answer as if all went well, store nothing
             return redirect("registrations:thanks")

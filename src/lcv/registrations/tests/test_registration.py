@@ -207,3 +207,29 @@ def test_registration_with_a_known_kvk_is_marked_as_duplicate(client):
     existing = make_organisation(kvk_number="12345678")
     post(client, "signaalpartner", {**PARTNER, "national_coverage": "on"})
     assert Registration.objects.get().duplicate_of == existing
+
+
+def test_behind_the_proxy_the_forwarded_address_is_counted(client, settings):
+    settings.BEHIND_TLS_PROXY = True
+    for n in range(RATE_LIMIT_PER_HOUR):
+        data = {**PARTNER, "national_coverage": "on", "name": f"Partner {n}"}
+        post(client, "signaalpartner", data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    # a different visitor behind the same proxy is not blocked by the first one's registrations
+    response = post(
+        client,
+        "signaalpartner",
+        {**PARTNER, "national_coverage": "on"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+        secure=True,
+    )
+    assert response.status_code == 302
+    blocked = post(
+        client,
+        "signaalpartner",
+        {**PARTNER, "national_coverage": "on"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+        secure=True,
+    )
+    assert blocked.status_code == 200
