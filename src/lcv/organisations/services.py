@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -171,6 +172,7 @@ def execute_change(*, change_id: int, actor: Any) -> ChangeRequest:
         change.decided_at = timezone.now()
         change.save()
         record(action="change_request.executed", actor=actor, organisation=organisation, obj=change)
+        transaction.on_commit(partial(_tell_requester, change=change, outcome="uitgevoerd"))
     return change
 
 
@@ -185,4 +187,18 @@ def reject_change(*, change_id: int, reason: str, actor: Any) -> ChangeRequest:
         change.decided_at = timezone.now()
         change.save()
         record(action="change_request.rejected", actor=actor, organisation=change.organisation, obj=change)
+        transaction.on_commit(partial(_tell_requester, change=change, outcome="afgewezen"))
     return change
+
+
+def _tell_requester(*, change: ChangeRequest, outcome: str) -> None:
+    from django.urls import reverse
+
+    from lcv.notifications.services import absolute_url, send_templated_mail
+
+    link = absolute_url(reverse("organisations:detail", args=[change.organisation_id]))
+    send_templated_mail(
+        to=[change.requested_by.email],
+        template="change_request_decided",
+        context={"change": change, "outcome": outcome, "link": link},
+    )

@@ -98,8 +98,8 @@ def test_replacing_the_signatory_invites_the_new_person_and_removes_the_old(
     assert not old.membership.is_signatory
     signatories = Membership.objects.filter(organisation=organisation, is_signatory=True)
     assert [m.user.email for m in signatories] == ["nieuw@utrecht.nl"]
-    assert mail.outbox[-1].to == ["nieuw@utrecht.nl"]
-    assert "Uitnodiging" in mail.outbox[-1].subject
+    invitations = [m for m in mail.outbox if m.to == ["nieuw@utrecht.nl"]]
+    assert [m.subject for m in invitations] == ["Uitnodiging voor het LCV-portaal"]
     removed = AuditEvent.objects.get(action="membership.role_removed")
     granted = AuditEvent.objects.get(action="membership.role_granted")
     assert removed.object_id == str(old.pk)
@@ -107,6 +107,8 @@ def test_replacing_the_signatory_invites_the_new_person_and_removes_the_old(
     assert removed.details == {"role": "signatory", "change_request": change.pk}
     change.refresh_from_db()
     assert change.status == ChangeStatus.EXECUTED
+    told = [m for m in mail.outbox if m.to == [contact.email]]
+    assert [m.subject for m in told] == ["Uw wijzigingsverzoek is uitgevoerd: tekenbevoegde vervangen"]
     with pytest.raises(ChangeRequestError, match="al afgehandeld"):
         execute_change(change_id=change.pk, actor=helpdesk)
 
@@ -134,16 +136,20 @@ def test_someone_of_another_organisation_cannot_take_the_role(organisation, help
     assert old.membership.is_signatory  # nothing changed
 
 
-def test_helpdesk_rejects_with_a_reason(client, organisation, helpdesk):
-    change = ask(organisation, member(organisation, "contact"))
+def test_helpdesk_rejects_with_a_reason(client, organisation, helpdesk, django_capture_on_commit_callbacks):
+    contact = member(organisation, "contact")
+    change = ask(organisation, contact)
     login_verified(client, helpdesk)
     decide = reverse("organisations:change_request_decide", args=[change.pk])
     client.post(decide, {"besluit": "afwijzen", "reden": ""})
     change.refresh_from_db()
     assert change.status == ChangeStatus.PENDING
-    client.post(decide, {"besluit": "afwijzen", "reden": "Onbekende persoon"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(decide, {"besluit": "afwijzen", "reden": "Onbekende persoon"})
     change.refresh_from_db()
     assert change.status == ChangeStatus.REJECTED
+    assert mail.outbox[-1].to == [contact.email]
+    assert "Reden: Onbekende persoon" in mail.outbox[-1].body
     with pytest.raises(ChangeRequestError):
         reject_change(change_id=change.pk, reason="x", actor=helpdesk)
 
