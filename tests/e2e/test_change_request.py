@@ -82,8 +82,9 @@ def test_contact_has_the_signatory_replaced_through_the_helpdesk(site, smtp_sink
     assert (change.status, change.decided_by) == (ChangeStatus.EXECUTED, helpdesk)
     site.log_out()
 
-    # --- the new signatory is invited, sets a password and logs in ---------------------------
-    assert len(smtp_sink.messages) == 1
+    # --- the contact is told; the new signatory is invited, sets a password and logs in -------
+    assert len(smtp_sink.messages) == 2
+    smtp_sink.only(contact.email, "Uw wijzigingsverzoek is uitgevoerd: tekenbevoegde vervangen")
     invitation = smtp_sink.only("nadia@energieoost.nl", "Uitnodiging voor het LCV-portaal")
     assert "Beste Nadia Nieuw," in smtp_sink.text_of(invitation)
     site.visit(smtp_sink.link_in(invitation, "/account/uitnodiging/"))
