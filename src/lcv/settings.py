@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lcv.audit",
     "lcv.notifications",
     "lcv.registrations",
+    "lcv.agreements",
 ]
 
 MIDDLEWARE = [

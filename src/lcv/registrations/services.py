@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lcv.accounts.models import User
 from lcv.accounts.services import invite_person
+from lcv.agreements.tasks import generate_agreements_task
 from lcv.audit.services import record
 from lcv.core.models import Event
 from lcv.notifications.services import absolute_url, send_templated_mail
@@ -144,6 +145,8 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
             )
         _decide(registration, RegistrationStatus.APPROVED, actor, organisation=organisation)
         Event.objects.create(name="organisation.approved", organisation=organisation)
+        # R2: agreements within one working day; the working-day job catches anything this misses
+        transaction.on_commit(generate_agreements_task.enqueue)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
             notify_new_partner(partner=organisation)
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)

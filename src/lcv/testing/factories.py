@@ -43,16 +43,16 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
 def municipality_organisation(cbs_code: str, **kwargs: Any) -> Organisation:
     load_municipalities()  # a transactional test before this one may have flushed the reference data
     municipality = Municipality.objects.get(cbs_code=cbs_code)
-    return make_organisation(
-        kind=OrganisationKind.MUNICIPALITY,
-        name=f"Gemeente {municipality.name}",
-        kvk_number="",
-        municipality=municipality,
-        signal_system=SignalSystem.VPS,
-        sector="",
-        national_coverage=False,
-        **kwargs,
-    )
+    defaults: dict[str, Any] = {
+        "kind": OrganisationKind.MUNICIPALITY,
+        "name": f"Gemeente {municipality.name}",
+        "kvk_number": "",
+        "municipality": municipality,
+        "signal_system": SignalSystem.VPS,
+        "sector": "",
+        "national_coverage": False,
+    }
+    return make_organisation(**{**defaults, **kwargs})
 
 
 def member(organisation: Organisation, *roles: str, **user_kwargs: Any) -> User:

@@ -1,0 +1,139 @@
+"""LCV agreements (R2-R6, R9): one per municipality (or joint arrangement) x signal partner."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lcv.organisations.models import Organisation
+
+
+class AgreementTemplate(models.Model):
+    """A version of the standard LCV agreement. The text lives in the template file named here; the
+    art. 3.1 windows per sector are data, editable by the helpdesk per version."""
+
+    version = models.PositiveIntegerField(_("versie"), unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    template_name = models.CharField(_("sjabloonbestand"), max_length=200)
+    # {"energy": {"min_days": 30, "max_days": null}, ...}
+    windows = models.JSONField(_("termijnen art. 3.1"))
+    is_current = models.BooleanField(_("huidige versie"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("sjabloon overeenkomst")
+        verbose_name_plural = _("sjablonen overeenkomst")
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_template")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (versie {self.version})"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    RELEASED = "released", _("Vrijgegeven voor ondertekening")
+    PARTIALLY_SIGNED = "partially_signed", _("Deels ondertekend")
+    ACTIVE = "active", _("Actief")
+    ENDED = "ended", _("Beëindigd")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+
+# An agreement in one of these states is "open": never two open ones for one pair (R2).
+OPEN_STATUSES = (
+    AgreementStatus.DRAFT,
+    AgreementStatus.RELEASED,
+    AgreementStatus.PARTIALLY_SIGNED,
+    AgreementStatus.ACTIVE,
+)
+
+
+class Agreement(models.Model):
+    municipal_party = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="municipal_agreements",
+        verbose_name=_("gemeente of gemeenschappelijke regeling"),
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partner_agreements", verbose_name=_("signaalpartner")
+    )
+    executor = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="executor_agreements",
+        verbose_name=_("uitvoerder die mede ondertekent"),
+    )
+    template = models.ForeignKey(AgreementTemplate, on_delete=models.PROTECT, verbose_name=_("sjabloon"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
+    )
+    signal_system = models.CharField(_("signaleringssysteem"), max_length=10, blank=True)
+    generation_batch = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    released_at = models.DateTimeField(_("vrijgegeven"), null=True, blank=True, db_index=True)
+    activated_at = models.DateTimeField(_("actief sinds"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner__name", "id"]
+        verbose_name = _("overeenkomst")
+        verbose_name_plural = _("overeenkomsten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipal_party", "partner"],
+                condition=Q(status__in=["draft", "released", "partially_signed", "active"]),
+                name="one_open_agreement_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipal_party} - {self.partner}"
+
+
+class AgreementHistory(models.Model):
+    """Append-only: one row per transition (workflow.py)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(_("gebeurtenis"), max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("stap in de geschiedenis")
+        verbose_name_plural = _("geschiedenis")
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status} → {self.to_status}"
+
+
+class LocalCovenant(models.Model):
+    """A pair that keeps its existing local covenant and gets no LCV agreement (FAQ 16-17)."""
+
+    municipal_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("lokaal convenant")
+        verbose_name_plural = _("lokale convenanten")
+        constraints = [
+            models.UniqueConstraint(fields=["municipal_party", "partner"], name="one_local_covenant_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipal_party} - {self.partner} (lokaal convenant)"

@@ -1,0 +1,38 @@
+"""Agreement generation within one working day of approval (R2): on approval, and in a job on
+every working day that also catches anything missed."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.tasks import task
+from django.utils import timezone
+
+from lcv.core.calendar import is_working_day
+from lcv.core.schedule import Job, register
+
+
+@task()
+def generate_agreements_task() -> int:
+    from lcv.agreements.generation import generate_agreements
+    from lcv.core.models import Event
+
+    created = generate_agreements()
+    Event.objects.filter(name="organisation.approved", handled_at__isnull=True).update(handled_at=timezone.now())
+    return created
+
+
+@task()
+def generate_agreements_on_working_days() -> int:
+    if not is_working_day(timezone.localdate()):
+        return 0
+    return int(generate_agreements_task.call())
+
+
+register(
+    Job(
+        name="generate_agreements",
+        task_path="lcv.agreements.tasks.generate_agreements_on_working_days",
+        at=time(6, 0),
+    )
+)

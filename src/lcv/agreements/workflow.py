@@ -1,0 +1,57 @@
+"""The agreement state machine: one table of allowed transitions (R3, R5, R9).
+
+`sign` leads to `partially_signed` or `active` depending on whether every required party has signed;
+the table lists both targets and the signing service chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lcv.agreements.models import AgreementStatus as S
+from lcv.organisations.models import Role
+
+
+class TransitionError(Exception):
+    """A transition the table does not allow; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: S
+    event: str
+    targets: tuple[S, ...]
+    roles: frozenset[Role]  # who may take it (on the side named by `side`)
+    side: str  # "municipal", "any party", "platform"
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.DRAFT, "release", (S.RELEASED,), frozenset({Role.CONTACT}), "municipal"),
+    Transition(S.RELEASED, "sign", (S.PARTIALLY_SIGNED, S.ACTIVE), frozenset({Role.SIGNATORY}), "any party"),
+    Transition(S.PARTIALLY_SIGNED, "sign", (S.PARTIALLY_SIGNED, S.ACTIVE), frozenset({Role.SIGNATORY}), "any party"),
+    Transition(S.ACTIVE, "end", (S.ENDED,), frozenset({Role.CONTACT, Role.SIGNATORY}), "any party"),
+    Transition(S.DRAFT, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
+    Transition(S.RELEASED, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
+    Transition(S.PARTIALLY_SIGNED, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
+)
+
+_BY_KEY = {(t.source, t.event): t for t in TRANSITIONS}
+
+MESSAGES = {
+    "release": "Alleen een concept kan worden vrijgegeven.",
+    "sign": "Deze overeenkomst is niet vrijgegeven voor ondertekening.",
+    "end": "Alleen een actieve overeenkomst kan worden beëindigd.",
+    "withdraw": "Een actieve of afgesloten overeenkomst kan niet worden ingetrokken.",
+}
+
+
+def transition(source: str, event: str) -> Transition:
+    """The allowed transition for `event` from `source`, or a TransitionError in Dutch."""
+    found = _BY_KEY.get((S(source), event))
+    if found is None:
+        raise TransitionError(MESSAGES.get(event, "Deze stap is niet toegestaan."))
+    return found
+
+
+def sources_for(event: str) -> list[S]:
+    return [t.source for t in TRANSITIONS if t.event == event]
