@@ -44,6 +44,9 @@ class Action(enum.StrEnum):
     MANAGE_CHANGE_REQUESTS = "change_request.manage"
     REQUEST_CHANGE = "change_request.create"
     VIEW_DIRECTORY = "directory.view"
+    LIST_AGREEMENTS = "agreement.list"
+    VIEW_AGREEMENT = "agreement.view"
+    RELEASE_AGREEMENTS = "agreement.release"
 
 
 RULES: dict[Action, Rule] = {
@@ -54,12 +57,20 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_CHANGE_REQUESTS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
     Action.REQUEST_CHANGE: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.VIEW_DIRECTORY: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.LIST_AGREEMENTS: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
+    Action.VIEW_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
+    Action.RELEASE_AGREEMENTS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance
 OWNER_RESOLVERS: dict[type, Callable[[Any], Iterable[Organisation]]] = {
     Organisation: lambda organisation: [organisation],
 }
+
+
+def register_owner(model: type, resolve: Callable[[Any], Iterable[Organisation]]) -> None:
+    """Apps tell the policy who owns their objects (e.g. an agreement: both parties)."""
+    OWNER_RESOLVERS[model] = resolve
 
 
 def owning_organisations(obj: object) -> list[Organisation]:

@@ -7,4 +7,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Overeenkomsten"
 
     def ready(self) -> None:
+        from lcv.accounts.policy import register_owner
         from lcv.agreements import tasks  # noqa: F401  (registers the periodic jobs)
+        from lcv.agreements.models import Agreement
+
+        register_owner(Agreement, lambda agreement: agreement.parties)

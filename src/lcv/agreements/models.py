@@ -96,6 +96,11 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.municipal_party} - {self.partner}"
 
+    @property
+    def parties(self) -> list[Organisation]:
+        """The organisations that sign: municipal party, partner, and the co-signing executor."""
+        return [p for p in (self.municipal_party, self.partner, self.executor) if p is not None]
+
 
 class AgreementHistory(models.Model):
     """Append-only: one row per transition (workflow.py)."""
@@ -137,3 +142,42 @@ class LocalCovenant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipal_party} - {self.partner} (lokaal convenant)"
+
+
+class Signature(models.Model):
+    """R5: who signed for which organisation, when, from where, and the SHA-256 of the exact
+    document shown. One per organisation per agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("ondertekend"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    document_sha256 = models.CharField(_("SHA-256 van het document"), max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("handtekening")
+        verbose_name_plural = _("handtekeningen")
+        constraints = [models.UniqueConstraint(fields=["agreement", "organisation"], name="one_signature_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SigningNotice(models.Model):
+    """R4: an agreement was listed in an organisation's Monday e-mail. The unique constraint makes
+    each released agreement appear in exactly one notice per signing organisation."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "organisation"], name="one_signing_notice_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} -> {self.organisation_id}"

@@ -36,3 +36,21 @@ register(
         at=time(6, 0),
     )
 )
+
+
+@task()
+def send_signing_notices_task() -> int:
+    from lcv.agreements.notices import send_signing_notices
+
+    return send_signing_notices()
+
+
+# R4: Monday morning, Europe/Amsterdam. Only on the Monday itself (catch-up until the evening).
+register(
+    Job(
+        name="monday_signing_notice",
+        task_path="lcv.agreements.tasks.send_signing_notices_task",
+        at=time(8, 0),
+        weekday=0,
+    )
+)

@@ -28,7 +28,15 @@ PUBLIC = {
     "registrations:thanks",
 }
 # No object in the URL; the view works on the person's own organisation (or none).
-ANY_LOGGED_IN = {"core:home", "accounts:totp_enrol", "accounts:totp_verify", "organisations:directory"}
+ANY_LOGGED_IN = {
+    "core:home",
+    "accounts:totp_enrol",
+    "accounts:totp_verify",
+    "organisations:directory",
+    "agreements:list",
+    "agreements:to_sign",
+    "agreements:release",  # releases only agreements of the person's own organisation (tested in agreements)
+}
 
 
 def _registration_url(name: str) -> str:
@@ -66,7 +74,7 @@ def _change_request_url(name: str) -> str:
 
 
 # Decisions accept POST only (GET answers 405 before anything else happens).
-POST_ONLY = {"registrations:decide", "organisations:change_request_decide"}
+POST_ONLY = {"registrations:decide", "organisations:change_request_decide", "agreements:release"}
 
 # Platform work (helpdesk): name -> builds the URL
 PLATFORM_ONLY: dict[str, Callable[[], str]] = {
@@ -94,6 +102,18 @@ def scoped(name: str):
 def _organisation_detail() -> tuple[str, Organisation]:
     organisation = municipality_organisation("0344")
     return reverse("organisations:detail", args=[organisation.pk]), organisation
+
+
+@scoped("agreements:detail")
+def _agreement_detail() -> tuple[str, Organisation]:
+    from lcv.agreements.generation import generate_agreements
+    from lcv.agreements.models import Agreement
+
+    organisation = municipality_organisation("0344")
+    make_organisation(name="Landelijk Water", national_coverage=True)
+    generate_agreements()
+    agreement = Agreement.objects.get(municipal_party=organisation)
+    return reverse("agreements:detail", args=[agreement.pk]), organisation
 
 
 @scoped("organisations:change_request_new")

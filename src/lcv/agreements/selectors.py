@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from lcv.agreements.models import Agreement, AgreementStatus
+from lcv.organisations.models import Organisation, OrganisationKind
+
+
+def agreements_of(
+    organisation: Organisation, *, status: str = "", sector: str = "", search: str = ""
+) -> QuerySet[Agreement]:
+    """The agreements an organisation is party to, with the list filters (R3). The related rows the
+    list shows are joined in, so the number of queries does not grow with the list."""
+    queryset = Agreement.objects.filter(
+        Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation)
+    ).select_related("municipal_party", "partner", "executor")
+    if status:
+        queryset = queryset.filter(status=status)
+    if sector:
+        queryset = queryset.filter(partner__sector=sector)
+    if search:
+        queryset = queryset.filter(Q(partner__name__icontains=search) | Q(municipal_party__name__icontains=search))
+    if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
+        return queryset.order_by("municipal_party__name", "id")
+    return queryset.order_by("partner__name", "id")
+
+
+def to_sign_by(organisation: Organisation) -> QuerySet[Agreement]:
+    """Released agreements waiting for this organisation's signature (R4, R5)."""
+    return (
+        agreements_of(organisation)
+        .filter(status__in=[AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED])
+        .exclude(signatures__organisation=organisation)
+    )

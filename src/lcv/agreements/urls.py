@@ -1,0 +1,12 @@
+from django.urls import path
+
+from lcv.agreements import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("overeenkomsten/", views.agreement_list, name="list"),
+    path("overeenkomsten/vrijgeven/", views.release, name="release"),
+    path("overeenkomsten/te-ondertekenen/", views.to_sign, name="to_sign"),
+    path("overeenkomsten/<int:pk>/", views.agreement_detail, name="detail"),
+]
