@@ -58,8 +58,8 @@ def test_release_of_another_organisations_or_a_released_agreement_changes_nothin
     amsterdam = municipality_organisation("0363")
     generate_agreements()
     contact = member(utrecht, "contact")
-    theirs = Agreement.objects.filter(municipal_party=amsterdam).first()
-    ours = Agreement.objects.filter(municipal_party=utrecht).first()
+    theirs = Agreement.objects.filter(municipal_party=amsterdam).earliest("id")
+    ours = Agreement.objects.filter(municipal_party=utrecht).earliest("id")
     with pytest.raises(AgreementError, match="eigen organisatie"):
         release_agreements(agreement_ids=[ours.pk, theirs.pk], municipal_party=utrecht, actor=contact)
     assert Agreement.objects.filter(status="released").count() == 0
@@ -71,7 +71,7 @@ def test_release_of_another_organisations_or_a_released_agreement_changes_nothin
 
 
 def test_only_the_contact_releases_and_partners_cannot(client, utrecht):
-    agreement = Agreement.objects.first()
+    agreement = Agreement.objects.earliest("id")
     login_verified(client, member(utrecht, "signatory", "handler"))
     assert client.post(reverse("agreements:release"), {"overeenkomst": [agreement.pk]}).status_code == 403
     partner_contact = member(agreement.partner, "contact")
