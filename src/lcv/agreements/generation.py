@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
+from django.utils import timezone
 
-from lcv.agreements.models import OPEN_STATUSES, Agreement, AgreementHistory, LocalCovenant
+from lcv.agreements.models import OPEN_STATUSES, Agreement, AgreementHistory, AgreementStatus, LocalCovenant
 from lcv.agreements.reference import current_template
 from lcv.audit.services import record
 from lcv.organisations.models import Organisation, OrganisationKind
@@ -64,26 +68,53 @@ def generate_agreements(*, actor: object = None) -> int:
         for org in Organisation.objects.filter(pk__in=party_ids).only("id", "signal_system", "cosigning_executor_id")
     }
     batch = uuid.uuid4()
+    rows = [
+        (party, partner, details[party][1], template.pk, AgreementStatus.DRAFT.value, details[party][0])
+        for party, partner in sorted(missing)
+    ]
     with transaction.atomic():
-        Agreement.objects.bulk_create(
-            [
-                Agreement(
-                    municipal_party_id=party,
-                    partner_id=partner,
-                    executor_id=details[party][1],
-                    template=template,
-                    signal_system=details[party][0],
-                    generation_batch=batch,
-                )
-                for party, partner in sorted(missing)
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,  # a concurrent run may have made some of them: the index decides
-        )
+        _insert_drafts(rows, batch)
         created = list(Agreement.objects.filter(generation_batch=batch).values_list("id", flat=True))
-        AgreementHistory.objects.bulk_create(
-            [AgreementHistory(agreement_id=pk, event="generate", to_status="draft") for pk in created],
-            batch_size=2000,
-        )
+        _insert_history(batch)
         record(action="agreements.generated", actor=actor, details={"count": len(created), "batch": str(batch)})
     return len(created)
+
+
+def _prep(field: str, value: object) -> Any:
+    model_field = Agreement._meta.get_field(field)
+    assert isinstance(model_field, Field)
+    return model_field.get_db_prep_value(value, connection, prepared=False)
+
+
+def _insert_drafts(rows: Sequence[tuple[Any, ...]], batch: uuid.UUID, chunk: int = 500) -> None:
+    """Plain multi-row INSERTs: at tens of thousands of rows the ORM's bulk_create spends most of
+    its time compiling SQL. ON CONFLICT DO NOTHING lets the partial unique index
+    `one_open_agreement_per_pair` settle a race with a concurrent run."""
+    table = connection.ops.quote_name(Agreement._meta.db_table)
+    columns = (
+        "municipal_party_id, partner_id, executor_id, template_id, status, signal_system, generation_batch, created_at"
+    )
+    extra = (_prep("generation_batch", batch), _prep("created_at", timezone.now()))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(part))
+            params: list[Any] = [value for row in part for value in (*row, *extra)]
+            # only placeholders and our own table and column names are formatted into the SQL
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING"  # noqa: S608
+            cursor.execute(sql, params)
+
+
+def _insert_history(batch: uuid.UUID) -> None:
+    """One history row ("generate") for every agreement this run created, in one statement."""
+    history = connection.ops.quote_name(AgreementHistory._meta.db_table)
+    agreements = connection.ops.quote_name(Agreement._meta.db_table)
+    details_field = AgreementHistory._meta.get_field("details")
+    assert isinstance(details_field, Field)
+    details = details_field.get_db_prep_value({}, connection, prepared=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} (agreement_id, event, from_status, to_status, actor_id, at, details) "  # noqa: S608
+            f"SELECT id, 'generate', '', 'draft', NULL, %s, %s FROM {agreements} WHERE generation_batch = %s",
+            [_prep("created_at", timezone.now()), details, _prep("generation_batch", batch)],
+        )
