@@ -20,8 +20,8 @@ test: venv
 	@.venv/bin/pytest $(PYTEST_ARGS)
 
 lint: venv
-	.venv/bin/ruff check src tests
-	.venv/bin/ruff format --check src tests
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
 
 typecheck: venv
 	.venv/bin/mypy src

@@ -181,3 +181,28 @@ class SigningNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} -> {self.organisation_id}"
+
+
+class DocumentKind(models.TextChoices):
+    DRAFT = "draft", _("Document ter ondertekening")
+    FINAL = "final", _("Ondertekend en verzegeld document")
+
+
+class AgreementDocument(models.Model):
+    """R6: the PDF of an agreement, rendered once and never again. `draft` is what signatories see
+    and sign (its SHA-256 goes into every signature); `final` is the draft plus the signature page,
+    sealed by the platform (PAdES)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        constraints = [models.UniqueConstraint(fields=["agreement", "kind"], name="one_document_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.kind}"
