@@ -247,6 +247,8 @@ def test_signal_partner_form_refuses_bad_input_in_dutch(site):
 
 
 def test_directory_shows_a_partners_contact_only_with_consent(site):
+    from lcv.agreements.generation import generate_agreements
+
     amsterdam = municipality_organisation("0363")
     member(amsterdam, "contact", email="anna@amsterdam.nl", full_name="Anna Amsterdam")
     sharing = make_organisation(
@@ -273,6 +275,7 @@ def test_directory_shows_a_partners_contact_only_with_consent(site):
     )
     elsewhere = make_organisation(name="Water Elders", sector=Sector.WATER, national_coverage=False)
     elsewhere.municipalities.set(Municipality.objects.filter(cbs_code="0599"))
+    generate_agreements()  # the directory lists organisations with whom an agreement exists
     page = site.page
 
     site.log_in("anna@amsterdam.nl", TEST_PASSWORD)

@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     LIST_AGREEMENTS = "agreement.list"
     VIEW_AGREEMENT = "agreement.view"
     RELEASE_AGREEMENTS = "agreement.release"
+    SIGN_AGREEMENTS = "agreement.sign"
 
 
 RULES: dict[Action, Rule] = {
@@ -60,6 +61,7 @@ RULES: dict[Action, Rule] = {
     Action.LIST_AGREEMENTS: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.VIEW_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.RELEASE_AGREEMENTS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.SIGN_AGREEMENTS: Rule(frozenset({Role.SIGNATORY}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

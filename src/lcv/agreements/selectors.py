@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lcv.agreements.models import Agreement, AgreementStatus
 from lcv.organisations.models import Organisation, OrganisationKind
@@ -32,3 +32,11 @@ def to_sign_by(organisation: Organisation) -> QuerySet[Agreement]:
         .filter(status__in=[AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED])
         .exclude(signatures__organisation=organisation)
     )
+
+
+def agreement_counts(organisation: Organisation) -> list[tuple[str, int]]:
+    """(status label, number) for the home page, in workflow order; empty when there are none."""
+    counts = dict(
+        agreements_of(organisation).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return [(label, counts[value]) for value, label in AgreementStatus.choices if counts.get(value)]

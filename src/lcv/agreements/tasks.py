@@ -54,3 +54,12 @@ register(
         weekday=0,
     )
 )
+
+
+@task()
+def seal_agreement_task(agreement_id: int) -> str:
+    """R6: make the sealed final document of an active agreement (once; a retry changes nothing)."""
+    from lcv.agreements.documents import final_document
+    from lcv.agreements.models import Agreement
+
+    return str(final_document(Agreement.objects.get(pk=agreement_id)).sha256)

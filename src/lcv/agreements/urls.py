@@ -8,5 +8,7 @@ urlpatterns = [
     path("overeenkomsten/", views.agreement_list, name="list"),
     path("overeenkomsten/vrijgeven/", views.release, name="release"),
     path("overeenkomsten/te-ondertekenen/", views.to_sign, name="to_sign"),
+    path("overeenkomsten/ondertekenen/", views.sign, name="sign"),
     path("overeenkomsten/<int:pk>/", views.agreement_detail, name="detail"),
+    path("overeenkomsten/<int:pk>/document/", views.document, name="document"),
 ]

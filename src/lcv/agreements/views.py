@@ -6,11 +6,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.policy import Action, can, membership_of, require
-from lcv.agreements import selectors, services
-from lcv.agreements.models import Agreement, AgreementStatus
+from lcv.agreements import selectors, services, signing
+from lcv.agreements.forms import SignForm
+from lcv.agreements.models import Agreement, AgreementStatus, DocumentKind
+from lcv.audit.context import client_ip
 from lcv.organisations.models import Organisation, OrganisationKind, Sector
 
 MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
@@ -94,3 +98,53 @@ def to_sign(request: HttpRequest) -> HttpResponse:
     rows = selectors.to_sign_by(organisation)
     page = Paginator(rows, 100).get_page(request.GET.get("pagina"))
     return render(request, "agreements/to_sign.html", {"organisation": organisation, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest) -> HttpResponse:
+    """R5: see each chosen document, declare authority (FAQ 12), confirm with the second factor, sign
+    them all at once."""
+    organisation = _own_organisation(request)
+    require(request.user, Action.SIGN_AGREEMENTS, organisation)
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [int(value) for value in source.getlist("overeenkomst") if value.isdigit()]
+    chosen = selectors.agreements_of(organisation).filter(pk__in=ids)
+    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app."))
+        else:
+            try:
+                signed = signing.sign_agreements(
+                    agreement_ids=ids,
+                    organisation=organisation,
+                    signer=request.user,
+                    declared_authorised=form.cleaned_data["authorised"],
+                    ip_address=client_ip(request) or None,
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                )
+            except signing.SigningError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("U heeft %(count)d overeenkomst(en) ondertekend.") % {"count": len(signed)})
+                return redirect("agreements:to_sign")
+    context = {"organisation": organisation, "agreements": chosen, "form": form, "has_device": has_device}
+    return render(request, "agreements/sign.html", context)
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """R6: the current document: the sealed final PDF once active, else the document to sign."""
+    agreement = get_object_or_404(Agreement.objects.select_related("template"), pk=pk)
+    require(request.user, Action.VIEW_AGREEMENT, agreement)
+    from lcv.agreements.documents import draft_document
+
+    final = agreement.documents.filter(kind=DocumentKind.FINAL).first()
+    stored = final or draft_document(agreement)
+    response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+    suffix = "verzegeld" if final else "ter-ondertekening"
+    response["Content-Disposition"] = f'attachment; filename="overeenkomst-{agreement.pk}-{suffix}.pdf"'
+    return response

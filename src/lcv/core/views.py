@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from lcv.accounts.policy import Action, can, membership_of
+from lcv.agreements.selectors import agreement_counts, to_sign_by
 from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
 from lcv.registrations.models import Registration, RegistrationStatus
@@ -26,6 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"membership": membership, "organisation": membership.organisation, "roles": roles}
     if "contact" in roles:
         context["notices"] = Notice.objects.filter(recipient=membership.organisation)[:10]
+        context["agreement_counts"] = agreement_counts(membership.organisation)
+    if "signatory" in roles:
+        context["to_sign"] = to_sign_by(membership.organisation).count()
     if can(request.user, Action.MANAGE_REGISTRATIONS):
         context["pending_registrations"] = Registration.objects.filter(status=RegistrationStatus.PENDING).count()
         context["pending_changes"] = ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count()

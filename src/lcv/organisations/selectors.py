@@ -47,13 +47,18 @@ def partner_counterparts(organisation: Organisation) -> QuerySet[Organisation]:
 
 
 def counterparts_of(organisation: Organisation) -> QuerySet[Organisation]:
-    """The organisations listed in the contact directory (R7). Until agreements exist these are the
-    organisations whose coverage pairs with this one's."""
-    if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
-        return municipal_counterparts(organisation)
-    if organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT):
-        return partner_counterparts(organisation)
-    return Organisation.objects.none()
+    """The organisations listed in the contact directory (R7): those with whom an agreement exists
+    (in any state but withdrawn)."""
+    from lcv.agreements.models import Agreement, AgreementStatus
+
+    agreements = Agreement.objects.exclude(status=AgreementStatus.WITHDRAWN)
+    ids: set[int] = set()
+    for party, partner, executor in agreements.filter(
+        Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation)
+    ).values_list("municipal_party_id", "partner_id", "executor_id"):
+        ids.update(pk for pk in (party, partner, executor) if pk)
+    ids.discard(organisation.pk)
+    return Organisation.objects.filter(id__in=ids)
 
 
 def contact_person_of(organisation: Organisation) -> Membership | None:

@@ -36,6 +36,7 @@ ANY_LOGGED_IN = {
     "agreements:list",
     "agreements:to_sign",
     "agreements:release",  # releases only agreements of the person's own organisation (tested in agreements)
+    "agreements:sign",  # signs only for the person's own organisation (tested in agreements)
 }
 
 
@@ -114,6 +115,12 @@ def _agreement_detail() -> tuple[str, Organisation]:
     generate_agreements()
     agreement = Agreement.objects.get(municipal_party=organisation)
     return reverse("agreements:detail", args=[agreement.pk]), organisation
+
+
+@scoped("agreements:document")
+def _agreement_document() -> tuple[str, Organisation]:
+    url, organisation = _agreement_detail()
+    return url + "document/", organisation
 
 
 @scoped("organisations:change_request_new")

@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0003_signature_signingnotice'),
+        ("agreements", "0003_signature_signingnotice"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgreementDocument',
+            name="AgreementDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('draft', 'Document ter ondertekening'), ('final', 'Ondertekend en verzegeld document')], max_length=10)),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='agreements.agreement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Document ter ondertekening"),
+                            ("final", "Ondertekend en verzegeld document"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="documents", to="agreements.agreement"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documenten',
-                'constraints': [models.UniqueConstraint(fields=('agreement', 'kind'), name='one_document_per_kind')],
+                "verbose_name": "document",
+                "verbose_name_plural": "documenten",
+                "constraints": [models.UniqueConstraint(fields=("agreement", "kind"), name="one_document_per_kind")],
             },
         ),
     ]

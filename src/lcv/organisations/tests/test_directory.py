@@ -1,4 +1,5 @@
-"""R7 / FAQ 14: the contact directory shows a counterpart's contact details only with consent.
+"""R7 / FAQ 14: the contact directory lists the organisations with whom an agreement exists, and
+shows a counterpart's contact details only with consent.
 
 The directory is the one place where people are shown to counterparts; the notices about a new
 partner name organisations only."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from lcv.agreements.generation import generate_agreements
 from lcv.notifications.services import notify_new_partner
 from lcv.organisations.models import Municipality, OrganisationKind, Sector
 from lcv.organisations.selectors import counterparts_of
@@ -51,6 +53,7 @@ def world():
         national, "contact", full_name="Lex Landelijk", email="lex@energie.nl", consents_to_share_contact_details=True
     )
     member(elsewhere, "contact", full_name="Udo Utrecht", email="udo@wonen.nl", consents_to_share_contact_details=True)
+    generate_agreements()
     return {
         "amsterdam": amsterdam,
         "utrecht": utrecht,
@@ -111,6 +114,7 @@ def test_partner_sees_the_municipalities_it_covers_with_consented_details_only(c
 def test_joint_arrangement_pairs_through_its_members(world):
     arrangement = make_organisation(kind=OrganisationKind.JOINT_ARRANGEMENT, sector="", national_coverage=False)
     arrangement.municipalities.set(Municipality.objects.filter(cbs_code__in=["0363", "0599"]))
+    generate_agreements()
     names = set(counterparts_of(arrangement).values_list("name", flat=True))
     assert names == {"Waterbedrijf Ja", "Waterbedrijf Nee", "Energie Landelijk"}
     assert arrangement in counterparts_of(world["consenting"])
@@ -137,3 +141,14 @@ def test_new_partner_notice_names_no_people(world):
     assert "Waterbedrijf Nee" in text
     assert "Nina" not in text
     assert "nina@nee.nl" not in text
+
+
+def test_directory_lists_only_organisations_with_an_agreement(client, world):
+    from lcv.agreements.models import Agreement, AgreementStatus
+
+    Agreement.objects.filter(municipal_party=world["amsterdam"], partner=world["refusing"]).update(
+        status=AgreementStatus.WITHDRAWN
+    )
+    page = directory_page(client, world["amsterdam"])
+    assert "Waterbedrijf Ja" in page
+    assert "Waterbedrijf Nee" not in page
