@@ -48,6 +48,7 @@ class Action(enum.StrEnum):
     VIEW_AGREEMENT = "agreement.view"
     RELEASE_AGREEMENTS = "agreement.release"
     SIGN_AGREEMENTS = "agreement.sign"
+    END_AGREEMENT = "agreement.end"
 
 
 RULES: dict[Action, Rule] = {
@@ -62,6 +63,7 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.RELEASE_AGREEMENTS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.SIGN_AGREEMENTS: Rule(frozenset({Role.SIGNATORY}), Scope.OWN),
+    Action.END_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

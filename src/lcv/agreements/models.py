@@ -80,6 +80,8 @@ class Agreement(models.Model):
     released_at = models.DateTimeField(_("vrijgegeven"), null=True, blank=True, db_index=True)
     activated_at = models.DateTimeField(_("actief sinds"), null=True, blank=True)
     ended_at = models.DateTimeField(_("beëindigd"), null=True, blank=True)
+    ends_on = models.DateField(_("eindigt per"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van beëindiging"), max_length=500, blank=True, db_default="")
 
     class Meta:
         ordering = ["partner__name", "id"]

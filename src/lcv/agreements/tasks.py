@@ -63,3 +63,13 @@ def seal_agreement_task(agreement_id: int) -> str:
     from lcv.agreements.models import Agreement
 
     return str(final_document(Agreement.objects.get(pk=agreement_id)).sha256)
+
+
+@task()
+def end_due_agreements_task() -> int:
+    from lcv.agreements.services import end_due_agreements
+
+    return end_due_agreements()
+
+
+register(Job(name="end_due_agreements", task_path="lcv.agreements.tasks.end_due_agreements_task", at=time(0, 30)))

@@ -11,4 +11,5 @@ urlpatterns = [
     path("overeenkomsten/ondertekenen/", views.sign, name="sign"),
     path("overeenkomsten/<int:pk>/", views.agreement_detail, name="detail"),
     path("overeenkomsten/<int:pk>/document/", views.document, name="document"),
+    path("overeenkomsten/<int:pk>/beeindigen/", views.end, name="end"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -84,6 +86,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.VIEW_AGREEMENT, agreement)
     context = {
         "agreement": agreement,
+        "may_end": agreement.status == AgreementStatus.ACTIVE
+        and agreement.ends_on is None
+        and can(request.user, Action.END_AGREEMENT, agreement),
         "history": agreement.history.select_related("actor"),
         "signatures": agreement.signatures.select_related("organisation", "signer"),
     }
@@ -148,3 +153,30 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     suffix = "verzegeld" if final else "ter-ondertekening"
     response["Content-Disposition"] = f'attachment; filename="overeenkomst-{agreement.pk}-{suffix}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    """R9: a party ends an active agreement with a reason and a date."""
+    agreement = get_object_or_404(Agreement, pk=pk)
+    require(request.user, Action.END_AGREEMENT, agreement)
+    organisation = _own_organisation(request)
+    try:
+        end_date = date.fromisoformat(request.POST.get("einddatum", ""))
+    except ValueError:
+        messages.error(request, _("Vul een geldige einddatum in (dag-maand-jaar)."))
+        return redirect("agreements:detail", pk=pk)
+    try:
+        services.end_agreement(
+            agreement_id=pk,
+            organisation=organisation,
+            actor=request.user,
+            reason=request.POST.get("reden", ""),
+            end_date=end_date,
+        )
+    except services.AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("De overeenkomst is opgezegd; de andere partij is bericht."))
+    return redirect("agreements:detail", pk=pk)

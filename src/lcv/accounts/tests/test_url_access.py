@@ -75,7 +75,7 @@ def _change_request_url(name: str) -> str:
 
 
 # Decisions accept POST only (GET answers 405 before anything else happens).
-POST_ONLY = {"registrations:decide", "organisations:change_request_decide", "agreements:release"}
+POST_ONLY = {"registrations:decide", "organisations:change_request_decide", "agreements:release", "agreements:end"}
 
 # Platform work (helpdesk): name -> builds the URL
 PLATFORM_ONLY: dict[str, Callable[[], str]] = {
@@ -123,6 +123,12 @@ def _agreement_document() -> tuple[str, Organisation]:
     return url + "document/", organisation
 
 
+@scoped("agreements:end")
+def _agreement_end() -> tuple[str, Organisation]:
+    url, organisation = _agreement_detail()
+    return url + "beeindigen/", organisation
+
+
 @scoped("organisations:change_request_new")
 def _change_request_new() -> tuple[str, Organisation]:
     organisation = municipality_organisation("0344")
@@ -154,7 +160,8 @@ def test_every_url_is_classified():
 @pytest.mark.parametrize("name", sorted(ORGANISATION_SCOPED))
 def test_organisation_scoped_urls_refuse_every_other_organisation(name):
     url, owner = ORGANISATION_SCOPED[name]()
-    assert_refused_for_other_organisations(url, owner)
+    methods = ("post",) if name in POST_ONLY else ("get", "post")
+    assert_refused_for_other_organisations(url, owner, methods=methods)
 
 
 @pytest.mark.django_db
