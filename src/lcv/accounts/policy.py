@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     RELEASE_AGREEMENTS = "agreement.release"
     SIGN_AGREEMENTS = "agreement.sign"
     END_AGREEMENT = "agreement.end"
+    MANAGE_ADDENDA = "addendum.manage"
 
 
 RULES: dict[Action, Rule] = {
@@ -64,6 +65,7 @@ RULES: dict[Action, Rule] = {
     Action.RELEASE_AGREEMENTS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.SIGN_AGREEMENTS: Rule(frozenset({Role.SIGNATORY}), Scope.OWN),
     Action.END_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
+    Action.MANAGE_ADDENDA: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

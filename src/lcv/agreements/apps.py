@@ -9,6 +9,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from lcv.accounts.policy import register_owner
         from lcv.agreements import tasks  # noqa: F401  (registers the periodic jobs)
-        from lcv.agreements.models import Agreement
+        from lcv.agreements.models import Addendum, Agreement
 
         register_owner(Agreement, lambda agreement: agreement.parties)
+        register_owner(Addendum, lambda addendum: addendum.agreement.parties)

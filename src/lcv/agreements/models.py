@@ -208,3 +208,39 @@ class AgreementDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.kind}"
+
+
+class AddendumStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Voorgesteld, wacht op de andere partij")
+    ACCEPTED = "accepted", _("Aanvaard")
+    DECLINED = "declined", _("Niet aanvaard")
+
+
+class Addendum(models.Model):
+    """R6, art. 6: a deviation from the standard text, agreed by both parties and kept with the
+    agreement. The structured options are what the exchange will act on later (FAQ 25, 38)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="addenda")
+    proposed_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("omschrijving"), max_length=300)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    # FAQ 25: other delivery moments than the 20th-25th, as days of the month ("1,15")
+    delivery_days = models.CharField(_("andere aanleverdagen"), max_length=100, blank=True)
+    # FAQ 38: collection paused from delivery until delivery + 4 weeks unless help is accepted
+    pause_at_delivery = models.BooleanField(_("incasso pauzeren vanaf aanlevering"), default=False)
+    status = models.CharField(max_length=10, choices=AddendumStatus.choices, default=AddendumStatus.PROPOSED)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+
+    def __str__(self) -> str:
+        return self.description

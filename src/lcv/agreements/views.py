@@ -13,9 +13,9 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.policy import Action, can, membership_of, require
-from lcv.agreements import selectors, services, signing
+from lcv.agreements import addenda, selectors, services, signing
 from lcv.agreements.forms import SignForm
-from lcv.agreements.models import Agreement, AgreementStatus, DocumentKind
+from lcv.agreements.models import OPEN_STATUSES, Addendum, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
 from lcv.organisations.models import Organisation, OrganisationKind, Sector
 
@@ -90,6 +90,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and agreement.ends_on is None
         and can(request.user, Action.END_AGREEMENT, agreement),
         "history": agreement.history.select_related("actor"),
+        "addenda": agreement.addenda.select_related("proposed_by"),
+        "may_propose": agreement.status in OPEN_STATUSES and can(request.user, Action.MANAGE_ADDENDA, agreement),
+        "own_id": _own_organisation(request).pk,
         "signatures": agreement.signatures.select_related("organisation", "signer"),
     }
     return render(request, "agreements/detail.html", context)
@@ -180,3 +183,56 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("De overeenkomst is opgezegd; de andere partij is bericht."))
     return redirect("agreements:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def addendum_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, pk=pk)
+    require(request.user, Action.MANAGE_ADDENDA, agreement)
+    upload = request.FILES.get("bestand")
+    try:
+        if upload is None:
+            raise addenda.AddendumError(_("Kies het PDF-bestand van het addendum."))
+        if upload.size and upload.size > addenda.MAX_ADDENDUM_BYTES:
+            raise addenda.AddendumError(_("Het bestand is groter dan 5 MB. Verklein de PDF en probeer het opnieuw."))
+        addenda.propose_addendum(
+            agreement_id=pk,
+            organisation=_own_organisation(request),
+            actor=request.user,
+            description=request.POST.get("omschrijving", ""),
+            pdf=upload.read(),
+            delivery_days=request.POST.get("aanleverdagen", ""),
+            pause_at_delivery=request.POST.get("pauzeren") == "on",
+        )
+    except addenda.AddendumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Het addendum is voorgesteld; de andere partij is bericht."))
+    return redirect("agreements:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def addendum_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    addendum = get_object_or_404(Addendum.objects.select_related("agreement"), pk=pk)
+    require(request.user, Action.MANAGE_ADDENDA, addendum)
+    try:
+        addenda.decide_addendum(
+            addendum_id=pk,
+            organisation=_own_organisation(request),
+            actor=request.user,
+            accept=request.POST.get("besluit") == "aanvaarden",
+        )
+    except addenda.AddendumError as error:
+        messages.error(request, str(error))
+    return redirect("agreements:detail", pk=addendum.agreement_id)
+
+
+@login_required
+def addendum_file(request: HttpRequest, pk: int) -> HttpResponse:
+    addendum = get_object_or_404(Addendum.objects.select_related("agreement"), pk=pk)
+    require(request.user, Action.VIEW_AGREEMENT, addendum.agreement)
+    response = HttpResponse(bytes(addendum.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="addendum-{addendum.pk}.pdf"'
+    return response

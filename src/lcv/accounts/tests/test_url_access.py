@@ -75,7 +75,14 @@ def _change_request_url(name: str) -> str:
 
 
 # Decisions accept POST only (GET answers 405 before anything else happens).
-POST_ONLY = {"registrations:decide", "organisations:change_request_decide", "agreements:release", "agreements:end"}
+POST_ONLY = {
+    "registrations:decide",
+    "organisations:change_request_decide",
+    "agreements:release",
+    "agreements:end",
+    "agreements:addendum_propose",
+    "agreements:addendum_decide",
+}
 
 # Platform work (helpdesk): name -> builds the URL
 PLATFORM_ONLY: dict[str, Callable[[], str]] = {
@@ -127,6 +134,32 @@ def _agreement_document() -> tuple[str, Organisation]:
 def _agreement_end() -> tuple[str, Organisation]:
     url, organisation = _agreement_detail()
     return url + "beeindigen/", organisation
+
+
+@scoped("agreements:addendum_propose")
+def _addendum_propose() -> tuple[str, Organisation]:
+    url, organisation = _agreement_detail()
+    return url + "addendum/", organisation
+
+
+def _addendum(name: str) -> tuple[str, Organisation]:
+    from lcv.agreements.models import Addendum, Agreement
+
+    _url, organisation = _agreement_detail()
+    agreement = Agreement.objects.get(municipal_party=organisation)
+    addendum = Addendum.objects.create(
+        agreement=agreement,
+        proposed_by=organisation,
+        uploaded_by=member(organisation, "contact"),
+        description="Andere aanleverdagen",
+        pdf=b"%PDF-1.4 test %%EOF",
+        sha256="0" * 64,
+    )
+    return reverse(name, args=[addendum.pk]), organisation
+
+
+ORGANISATION_SCOPED["agreements:addendum_file"] = lambda: _addendum("agreements:addendum_file")
+ORGANISATION_SCOPED["agreements:addendum_decide"] = lambda: _addendum("agreements:addendum_decide")
 
 
 @scoped("organisations:change_request_new")

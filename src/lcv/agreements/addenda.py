@@ -1,0 +1,106 @@
+"""R6 / art. 6: addenda. Either party uploads a PDF with a short description (and, optionally, the
+structured options the exchange will use); the counterpart accepts it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement
+from lcv.audit.services import record
+from lcv.notifications.services import absolute_url, send_templated_mail
+from lcv.organisations.models import Organisation
+from lcv.organisations.selectors import contacts_of
+
+MAX_ADDENDUM_BYTES = 5 * 1024 * 1024
+
+
+class AddendumError(Exception):
+    """Refused; nothing stored. The message is Dutch and names the field where it can."""
+
+
+def _check_pdf(data: bytes) -> None:
+    if len(data) > MAX_ADDENDUM_BYTES:
+        raise AddendumError("Het bestand is groter dan 5 MB. Verklein de PDF en probeer het opnieuw.")
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise AddendumError("Dit bestand is geen PDF. Lever het addendum aan als PDF-bestand.")
+
+
+def _check_days(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if not re.fullmatch(r"\d{1,2}(\s*,\s*\d{1,2})*", value):
+        raise AddendumError("Vul de aanleverdagen in als dagen van de maand, gescheiden door komma's, bijv. 1,15.")
+    days = sorted({int(day) for day in value.split(",")})
+    if any(day < 1 or day > 28 for day in days):
+        raise AddendumError("Aanleverdagen liggen tussen 1 en 28, zodat ze in elke maand bestaan.")
+    return ",".join(str(day) for day in days)
+
+
+def propose_addendum(
+    *,
+    agreement_id: int,
+    organisation: Organisation,
+    actor: Any,
+    description: str,
+    pdf: bytes,
+    delivery_days: str = "",
+    pause_at_delivery: bool = False,
+) -> Addendum:
+    if not description.strip():
+        raise AddendumError("Geef een korte omschrijving van het addendum.")
+    _check_pdf(pdf)
+    days = _check_days(delivery_days)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+        if organisation.pk not in {p.pk for p in agreement.parties}:
+            raise AddendumError("U kunt alleen bij overeenkomsten van uw eigen organisatie een addendum voorstellen.")
+        if agreement.status not in OPEN_STATUSES:
+            raise AddendumError("Bij een beëindigde of ingetrokken overeenkomst kan geen addendum meer.")
+        addendum = Addendum.objects.create(
+            agreement=agreement,
+            proposed_by=organisation,
+            uploaded_by=actor,
+            description=description.strip()[:300],
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            delivery_days=days,
+            pause_at_delivery=pause_at_delivery,
+        )
+        record(action="addendum.proposed", actor=actor, organisation=organisation, obj=addendum)
+        for counterpart in agreement.parties:
+            if counterpart.pk != organisation.pk and (addresses := contacts_of(counterpart)):
+                context = {
+                    "agreement": agreement,
+                    "addendum": addendum,
+                    "by": organisation,
+                    "link": absolute_url(reverse("agreements:detail", args=[agreement.pk])),
+                }
+                transaction.on_commit(
+                    partial(send_templated_mail, to=addresses, template="addendum_proposed", context=context)
+                )
+    return addendum
+
+
+def decide_addendum(*, addendum_id: int, organisation: Organisation, actor: Any, accept: bool) -> Addendum:
+    """The counterpart (never the proposer) accepts or declines."""
+    with transaction.atomic():
+        addendum = Addendum.objects.select_for_update().select_related("agreement").get(pk=addendum_id)
+        parties = {p.pk for p in addendum.agreement.parties}
+        if organisation.pk not in parties or organisation.pk == addendum.proposed_by_id:
+            raise AddendumError("Alleen de andere partij kan dit addendum aanvaarden.")
+        if addendum.status != AddendumStatus.PROPOSED:
+            raise AddendumError("Over dit addendum is al besloten.")
+        addendum.status = AddendumStatus.ACCEPTED if accept else AddendumStatus.DECLINED
+        addendum.decided_by = actor
+        addendum.decided_at = timezone.now()
+        addendum.save(update_fields=["status", "decided_by", "decided_at"])
+        record(action=f"addendum.{addendum.status}", actor=actor, organisation=organisation, obj=addendum)
+    return addendum

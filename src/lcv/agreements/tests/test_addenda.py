@@ -1,0 +1,91 @@
+"""R6 / art. 6: addenda are PDFs with a description, proposed by one party, accepted by the other."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lcv.agreements.addenda import MAX_ADDENDUM_BYTES, AddendumError, decide_addendum, propose_addendum
+from lcv.agreements.generation import generate_agreements
+from lcv.agreements.models import Addendum, AddendumStatus, Agreement
+from lcv.organisations.models import Sector
+from lcv.testing.auth import login_verified
+from lcv.testing.factories import make_organisation, member, municipality_organisation
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def pair():
+    utrecht = municipality_organisation("0344")
+    partner = make_organisation(name="Water Midden", sector=Sector.WATER, national_coverage=True)
+    generate_agreements()
+    return Agreement.objects.get(), utrecht, partner
+
+
+def test_partner_proposes_and_municipality_accepts(pair, client, django_capture_on_commit_callbacks):
+    agreement, utrecht, partner = pair
+    member(utrecht, "contact", email="contact@utrecht.nl")
+    partner_contact = member(partner, "contact")
+    login_verified(client, partner_contact)
+    upload = SimpleUploadedFile("addendum.pdf", PDF, content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("agreements:addendum_propose", args=[agreement.pk]),
+            {
+                "omschrijving": "Aanleveren op de 1e en 15e",
+                "bestand": upload,
+                "aanleverdagen": "15, 1",
+                "pauzeren": "on",
+            },
+        )
+    addendum = Addendum.objects.get()
+    assert (addendum.delivery_days, addendum.pause_at_delivery) == ("1,15", True)
+    assert mail.outbox[-1].to == ["contact@utrecht.nl"]
+    with pytest.raises(AddendumError, match="andere partij"):
+        decide_addendum(addendum_id=addendum.pk, organisation=partner, actor=partner_contact, accept=True)
+    decide_addendum(addendum_id=addendum.pk, organisation=utrecht, actor=member(utrecht, "signatory"), accept=True)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.ACCEPTED
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "Aanleveren op de 1e en 15e" in page
+    assert client.get(reverse("agreements:addendum_file", args=[addendum.pk])).content == PDF
+
+
+@pytest.mark.parametrize(
+    ("content", "days", "message"),
+    [
+        (b"GIF89a not a pdf", "", "geen PDF"),
+        (b"%PDF-1.4" + b"0" * MAX_ADDENDUM_BYTES + b"%%EOF", "", "groter dan 5 MB"),
+        (PDF, "31", "tussen 1 en 28"),
+        (PDF, "eerste maandag", "dagen van de maand"),
+    ],
+)
+def test_bad_addenda_are_refused_and_nothing_is_stored(pair, content, days, message):
+    agreement, utrecht, _partner = pair
+    with pytest.raises(AddendumError, match=message):
+        propose_addendum(
+            agreement_id=agreement.pk,
+            organisation=utrecht,
+            actor=member(utrecht, "contact"),
+            description="Test",
+            pdf=content,
+            delivery_days=days,
+        )
+    assert not Addendum.objects.exists()
+
+
+def test_upload_page_shows_the_dutch_refusal(pair, client):
+    agreement, utrecht, _partner = pair
+    login_verified(client, member(utrecht, "contact"))
+    upload = SimpleUploadedFile("plaatje.png", b"\x89PNG....", content_type="image/png")
+    response = client.post(
+        reverse("agreements:addendum_propose", args=[agreement.pk]),
+        {"omschrijving": "x", "bestand": upload},
+        follow=True,
+    )
+    assert "Dit bestand is geen PDF" in response.content.decode()
+    assert not Addendum.objects.exists()
