@@ -39,4 +39,4 @@ def agreement_counts(organisation: Organisation) -> list[tuple[str, int]]:
     counts = dict(
         agreements_of(organisation).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
-    return [(label, counts[value]) for value, label in AgreementStatus.choices if counts.get(value)]
+    return [(str(label), counts[value]) for value, label in AgreementStatus.choices if counts.get(value)]
