@@ -10,6 +10,7 @@ venv:
 run: venv
 	@scripts/debian-packages run
 	@$(LCV) migrate --noinput -v 0
+	@$(LCV) create_seal_certificate -v 0
 	@$(LCV) demo
 	@echo ""
 	@echo "LCV-portaal: http://127.0.0.1:8000  (e-mail viewer: http://127.0.0.1:8000/dev/mail/)  Ctrl-C stops."

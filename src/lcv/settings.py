@@ -69,6 +69,15 @@ SECURE_COOKIES = env.boolean(
     shown="(off in demo mode, else on)",
 )
 LOG_LEVEL = env.string("LOG_LEVEL", "INFO", "Log level of the `lcv` loggers.")
+LCV_SEAL_PKCS12 = env.string(
+    "LCV_SEAL_PKCS12",
+    str(VAR_DIR / "seal" / "platform-seal.p12"),
+    "PKCS#12 file with the platform's seal certificate and key (R6). `make run` creates a self-signed one.",
+    shown="(`var/seal/platform-seal.p12`)",
+)
+LCV_SEAL_PASSWORD = env.string(
+    "LCV_SEAL_PASSWORD", "", "Password of the seal PKCS#12 file. Empty: the file has no password (demo only)."
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

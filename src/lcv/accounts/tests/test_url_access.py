@@ -26,6 +26,7 @@ PUBLIC = {
     "registrations:choose_kind",  # R1: the public registration form
     "registrations:register",
     "registrations:thanks",
+    "verification:verify",  # R6: anyone may check a sealed agreement
 }
 # No object in the URL; the view works on the person's own organisation (or none).
 ANY_LOGGED_IN = {
