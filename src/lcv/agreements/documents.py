@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -102,10 +103,15 @@ def final_document(agreement: Agreement) -> AgreementDocument:
 
 
 def _signer() -> Any:
+    return _load_signer(str(settings.LCV_SEAL_PKCS12), settings.LCV_SEAL_PASSWORD)
+
+
+@lru_cache(maxsize=4)
+def _load_signer(path: str, password: str) -> Any:
+    """The seal key and certificate, read once per process (keyed by file and password)."""
     from pyhanko.sign import signers
 
-    password = settings.LCV_SEAL_PASSWORD.encode() or None
-    return signers.SimpleSigner.load_pkcs12(str(settings.LCV_SEAL_PKCS12), passphrase=password)
+    return signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
 
 
 def seal(pdf: bytes, *, agreement_id: int) -> bytes:
