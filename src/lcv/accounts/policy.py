@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     SIGN_AGREEMENTS = "agreement.sign"
     END_AGREEMENT = "agreement.end"
     MANAGE_ADDENDA = "addendum.manage"
+    RECORD_LOCAL_COVENANT = "agreement.local_covenant"
 
 
 RULES: dict[Action, Rule] = {
@@ -66,6 +67,7 @@ RULES: dict[Action, Rule] = {
     Action.SIGN_AGREEMENTS: Rule(frozenset({Role.SIGNATORY}), Scope.OWN),
     Action.END_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.MANAGE_ADDENDA: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
+    Action.RECORD_LOCAL_COVENANT: Rule(frozenset({Role.CONTACT}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -93,6 +93,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "addenda": agreement.addenda.select_related("proposed_by"),
         "may_propose": agreement.status in OPEN_STATUSES and can(request.user, Action.MANAGE_ADDENDA, agreement),
         "own_id": _own_organisation(request).pk,
+        "may_record_covenant": agreement.status == AgreementStatus.DRAFT
+        and can(request.user, Action.RECORD_LOCAL_COVENANT, agreement),
         "signatures": agreement.signatures.select_related("organisation", "signer"),
     }
     return render(request, "agreements/detail.html", context)
@@ -236,3 +238,23 @@ def addendum_file(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(addendum.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="addendum-{addendum.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def local_covenant(request: HttpRequest, pk: int) -> HttpResponse:
+    """FAQ 16-17: this pair keeps its existing local covenant; the draft is withdrawn and no new
+    agreement is generated for the pair."""
+    agreement = get_object_or_404(Agreement.objects.select_related("municipal_party", "partner"), pk=pk)
+    require(request.user, Action.RECORD_LOCAL_COVENANT, agreement)
+    if agreement.status != AgreementStatus.DRAFT:
+        messages.error(request, _("Alleen bij een concept kunt u een lokaal convenant vastleggen."))
+        return redirect("agreements:detail", pk=pk)
+    services.record_local_covenant(
+        municipal_party=agreement.municipal_party,
+        partner=agreement.partner,
+        actor=request.user,
+        note=request.POST.get("toelichting", "")[:300],
+    )
+    messages.success(request, _("Vastgelegd: u houdt uw lokale convenant; voor dit paar komt geen LCV-overeenkomst."))
+    return redirect("agreements:detail", pk=pk)

@@ -83,6 +83,7 @@ POST_ONLY = {
     "agreements:end",
     "agreements:addendum_propose",
     "agreements:addendum_decide",
+    "agreements:local_covenant",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -135,6 +136,12 @@ def _agreement_document() -> tuple[str, Organisation]:
 def _agreement_end() -> tuple[str, Organisation]:
     url, organisation = _agreement_detail()
     return url + "beeindigen/", organisation
+
+
+@scoped("agreements:local_covenant")
+def _local_covenant() -> tuple[str, Organisation]:
+    url, organisation = _agreement_detail()
+    return url + "lokaal-convenant/", organisation
 
 
 @scoped("agreements:addendum_propose")

@@ -135,3 +135,20 @@ def test_approval_of_a_partner_generates_its_agreements(django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         approve_registration(registration_id=registration.pk, actor=helpdesk)
     assert pairs() == {("Gemeente Amsterdam", "Nieuw Water")}
+
+
+def test_either_contact_records_a_local_covenant_from_the_agreement_page(client):
+    from django.urls import reverse
+
+    from lcv.testing.auth import login_verified
+
+    municipality_organisation("0363")
+    national = partner("Landelijk", national=True)
+    generate_agreements()
+    agreement = Agreement.objects.get()
+    login_verified(client, member(national, "contact"))
+    client.post(reverse("agreements:local_covenant", args=[agreement.pk]), {"toelichting": "Convenant 2019"})
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.WITHDRAWN
+    assert LocalCovenant.objects.get().note == "Convenant 2019"
+    assert generate_agreements() == 0
