@@ -76,8 +76,11 @@ LCV_SEAL_PKCS12 = env.string(
     shown="(`var/seal/platform-seal.p12`)",
 )
 LCV_SEAL_PASSWORD = env.string(
-    "LCV_SEAL_PASSWORD", "", "Password of the seal PKCS#12 file. Empty: the file has no password (demo only)."
-)
+    "LCV_SEAL_PASSWORD",
+    "",
+    "Password of the seal PKCS#12 file. Empty: in demo mode one is generated into `var/seal/password`; "
+    "outside demo mode the file has no password.",
+) or (env.generated_secret("seal/password") if LCV_DEMO else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

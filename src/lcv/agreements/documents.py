@@ -7,29 +7,38 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind
 from lcv.organisations.models import Sector
 
 SEAL_FIELD = "LCV-portaal-zegel"
 REASON_PREFIX = "LCV-portaal overeenkomst "
+PLATFORM_NAME = "LCV-portaal"
+# The documents are Dutch and their times Dutch, whatever language or zone the request that first
+# asks for them happens to use: they are rendered once and signed as they are.
+DOCUMENT_LANGUAGE = "nl"
+DOCUMENT_TIME_ZONE = "Europe/Amsterdam"
 
 
 def _no_network_fetcher() -> Any:
     from weasyprint.urls import URLFetcher
 
     class NoNetwork(URLFetcher):
-        """Documents use no outside resources: every URL is refused."""
+        """Documents use no outside resources: every URL (http, file, data) is refused."""
 
-        def __call__(self, url: str) -> Any:
+        def fetch(self, url: str, headers: Any = None) -> Any:
             raise ValueError(f"external resources are not allowed: {url[:60]}")
 
     return NoNetwork()
@@ -41,7 +50,13 @@ def _render_pdf(html: str) -> bytes:
     return bytes(HTML(string=html, url_fetcher=_no_network_fetcher()).write_pdf())
 
 
+def _render(template_name: str, context: dict[str, Any]) -> bytes:
+    with translation.override(DOCUMENT_LANGUAGE), timezone.override(DOCUMENT_TIME_ZONE):
+        return _render_pdf(render_to_string(template_name, context))
+
+
 def _context(agreement: Agreement) -> dict[str, Any]:
+    """The context lcv_v1.html documents. Lazy labels are rendered in Dutch by `_render`."""
     windows = agreement.template.windows
     labels = dict(Sector.choices)
     return {
@@ -51,9 +66,10 @@ def _context(agreement: Agreement) -> dict[str, Any]:
         "partner": agreement.partner,
         "executor": agreement.executor,
         "window": windows.get(agreement.partner.sector),
-        "windows": [{"sector": key, "label": str(labels.get(key, key)), **value} for key, value in windows.items()],
+        "windows": [{"sector": key, "label": labels.get(key, key), **value} for key, value in windows.items()],
         "signal_system_label": agreement.municipal_party.get_signal_system_display(),
-        "generated_on": timezone.localtime(agreement.created_at).date(),
+        # the day the agreement was made, not today: a stable text
+        "generated_on": timezone.localtime(agreement.created_at, ZoneInfo(DOCUMENT_TIME_ZONE)).date(),
     }
 
 
@@ -68,19 +84,19 @@ def _store(agreement: Agreement, kind: DocumentKind, pdf: bytes) -> AgreementDoc
 
 
 def draft_document(agreement: Agreement) -> AgreementDocument:
-    """The document to sign: stored, or rendered now, once."""
+    """R6: the document to sign (its SHA-256 goes into every signature, R5): stored, or rendered now, once."""
     existing = AgreementDocument.objects.filter(agreement=agreement, kind=DocumentKind.DRAFT).first()
     if existing is not None:
         return existing
     agreement = Agreement.objects.select_related("template", "municipal_party", "partner", "executor").get(
         pk=agreement.pk
     )
-    html = render_to_string(agreement.template.template_name, _context(agreement))
-    return _store(agreement, DocumentKind.DRAFT, _render_pdf(html))
+    pdf = _render(agreement.template.template_name, _context(agreement))
+    return _store(agreement, DocumentKind.DRAFT, pdf)
 
 
 def final_document(agreement: Agreement) -> AgreementDocument:
-    """The sealed final document of an active agreement: stored, or made now, once."""
+    """R6: the sealed final document of an active agreement: stored, or made now, once."""
     existing = AgreementDocument.objects.filter(agreement=agreement, kind=DocumentKind.FINAL).first()
     if existing is not None:
         return existing
@@ -90,61 +106,87 @@ def final_document(agreement: Agreement) -> AgreementDocument:
 
     draft = draft_document(agreement)
     signatures = agreement.signatures.select_related("organisation", "signer").order_by("signed_at", "id")
-    page_html = render_to_string(
+    signature_page = _render(
         "agreements/document/signature_page.html",
-        {"agreement": agreement, "signatures": signatures, "draft_sha256": draft.sha256},
+        {
+            "agreement": agreement,
+            "signatures": signatures,
+            "draft_sha256": draft.sha256,
+            "platform_name": PLATFORM_NAME,
+            "time_zone": DOCUMENT_TIME_ZONE,
+        },
     )
     writer = PdfWriter()
-    for part in (bytes(draft.pdf), _render_pdf(page_html)):
+    for part in (bytes(draft.pdf), signature_page):
         writer.append(PdfReader(BytesIO(part)))
     combined = BytesIO()
     writer.write(combined)
     return _store(agreement, DocumentKind.FINAL, seal(combined.getvalue(), agreement_id=agreement.pk))
 
 
-def _signer() -> Any:
-    return _load_signer(str(settings.LCV_SEAL_PKCS12), settings.LCV_SEAL_PASSWORD)
-
-
 @lru_cache(maxsize=4)
-def _load_signer(path: str, password: str) -> Any:
-    """The seal key and certificate, read once per process (keyed by file and password)."""
+def _load_signer(path: str, password: str, modified: float) -> Any:
     from pyhanko.sign import signers
 
-    return signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if signer is None:  # pyHanko logs the reason and returns None
+        raise ValueError(f"the seal certificate {path} cannot be opened with LCV_SEAL_PASSWORD")
+    return signer
+
+
+def _signer() -> Any:
+    """The platform's seal; a replaced file (new modification time) is read again."""
+    path = str(settings.LCV_SEAL_PKCS12)
+    return _load_signer(path, settings.LCV_SEAL_PASSWORD, Path(path).stat().st_mtime)
 
 
 def seal(pdf: bytes, *, agreement_id: int) -> bytes:
-    """A PAdES seal over the whole document by the platform certificate."""
+    """R6: a PAdES seal over the whole document by the platform certificate. The agreement number goes
+    into the signed /Reason, so verification can name the agreement from the file alone."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         reason=f"{REASON_PREFIX}{agreement_id}",
-        location="LCV-portaal",
+        location=PLATFORM_NAME,
+        name=PLATFORM_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     output = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), metadata, signer=_signer())
     return bytes(output.getvalue())
 
 
+# Dutch, as the names say; the page shows them through the catalogue ({% translate %}).
+NOT_PDF = gettext_noop("Dit bestand is geen PDF.")
+NOT_OURS = gettext_noop("Dit is geen door het LCV-portaal verzegelde overeenkomst.")
+CHANGED = gettext_noop("Dit document is na het verzegelen gewijzigd. Vraag de andere partij om het originele bestand.")
+
+
 @dataclass(frozen=True)
 class VerificationResult:
     ok: bool
-    message: str
+    message_nl: str
     agreement_id: int | None = None
+    sealed_at: datetime | None = None
+    # byte for byte the final document stored here: exactly the one the platform issued
+    issued_copy: bool = False
 
 
-NOT_PDF = "Dit bestand is geen PDF."
-NOT_OURS = "Dit is geen door het LCV-portaal verzegelde overeenkomst."
-CHANGED = "Dit document is na het verzegelen gewijzigd. Vraag de andere partij om het originele bestand."
+def _failure(message_nl: str) -> VerificationResult:
+    return VerificationResult(ok=False, message_nl=message_nl)
+
+
+def _agreement_id(embedded: Any) -> int | None:
+    reason = str(embedded.sig_object.get("/Reason", ""))
+    number = reason.removeprefix(REASON_PREFIX)
+    return int(number) if reason.startswith(REASON_PREFIX) and number.isdigit() else None
 
 
 def verify_pdf(data: bytes) -> VerificationResult:
-    """Is this an intact sealed agreement from this platform, and which one?"""
+    """R6: is this an intact PDF sealed by this platform's certificate, and which agreement is it?"""
     if not data.startswith(b"%PDF-"):
-        return VerificationResult(False, NOT_PDF)
+        return _failure(NOT_PDF)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -152,23 +194,31 @@ def verify_pdf(data: bytes) -> VerificationResult:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         seals = [s for s in reader.embedded_signatures if s.field_name == SEAL_FIELD]
-    except Exception:  # an unreadable or broken PDF is simply not a valid sealed agreement
-        return VerificationResult(False, CHANGED if b"/" + SEAL_FIELD.encode() in data else NOT_PDF)
+    except Exception:  # an unreadable PDF: broken by a change if it carried our seal, else not a PDF
+        return _failure(CHANGED if SEAL_FIELD.encode() in data else NOT_PDF)
     if not seals:
-        return VerificationResult(False, NOT_OURS)
+        return _failure(NOT_OURS)
     embedded = seals[-1]
+    ours = _signer().signing_cert
     try:
-        certificate = _signer().signing_cert
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[certificate], allow_fetching=False))
-    except Exception:
-        return VerificationResult(False, CHANGED)
-    if not status.intact or not status.valid:
-        return VerificationResult(
-            False, CHANGED if status.signing_cert == certificate or not status.intact else NOT_OURS
-        )
-    if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
-        return VerificationResult(False, CHANGED)
-    stored = AgreementDocument.objects.filter(kind=DocumentKind.FINAL, sha256=hashlib.sha256(data).hexdigest()).first()
-    if stored is None:
-        return VerificationResult(False, NOT_OURS)
-    return VerificationResult(True, "", stored.agreement_id)
+        if embedded.signer_cert.sha256 != ours.sha256:
+            return _failure(NOT_OURS)
+        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[ours], allow_fetching=False))
+    except Exception:  # a seal structure pyHanko cannot even evaluate was not left intact
+        return _failure(CHANGED)
+    # ENTIRE_FILE: nothing was added after sealing, not even an incremental update
+    if not status.bottom_line or status.coverage is None or status.coverage.name != "ENTIRE_FILE":
+        return _failure(CHANGED)
+    agreement_id = _agreement_id(embedded)
+    digest = hashlib.sha256(data).hexdigest()
+    issued = AgreementDocument.objects.filter(kind=DocumentKind.FINAL, sha256=digest)
+    if agreement_id is not None:
+        issued = issued.filter(agreement_id=agreement_id)
+    stored = issued.values_list("agreement_id", flat=True).first()
+    return VerificationResult(
+        ok=True,
+        message_nl="",
+        agreement_id=agreement_id if agreement_id is not None else stored,
+        sealed_at=status.signer_reported_dt,
+        issued_copy=stored is not None,
+    )

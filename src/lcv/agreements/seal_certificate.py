@@ -11,16 +11,25 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+VALIDITY = timedelta(days=5 * 365)
+
 
 def create_self_signed_pkcs12(
     path: Path, *, password: bytes | None = None, common_name: str = "LCV-portaal (demo)"
 ) -> bool:
-    """Write a PKCS#12 with a new key and a 5-year self-signed certificate; False if it exists."""
+    """Write a PKCS#12 with a new key and a 5-year self-signed certificate; False if it exists.
+
+    The certificate is an end entity (no CA) that may only sign: digitalSignature and
+    nonRepudiation, the key usages a seal certificate needs (a CA-issued one has them too)."""
     if path.exists():
         return False
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.COUNTRY_NAME, "NL")]
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "LCV-portaal"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+        ]
     )
     now = datetime.now(UTC)
     certificate = (
@@ -30,22 +39,23 @@ def create_self_signed_pkcs12(
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=5 * 365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
-                content_commitment=True,
+                content_commitment=True,  # nonRepudiation
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
-                key_cert_sign=True,
+                key_cert_sign=False,
                 crl_sign=False,
                 encipher_only=False,
                 decipher_only=False,
             ),
             critical=True,
         )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
@@ -54,3 +64,12 @@ def create_self_signed_pkcs12(
     path.write_bytes(data)
     path.chmod(0o600)
     return True
+
+
+def can_open(path: Path, *, password: bytes | None) -> bool:
+    """Does the PKCS#12 open with this password and hold both a key and a certificate?"""
+    try:
+        key, certificate, _ = pkcs12.load_key_and_certificates(path.read_bytes(), password)
+    except ValueError:
+        return False
+    return key is not None and certificate is not None

@@ -59,14 +59,18 @@ VAR_DIR: Final = Path(
 )
 
 
-def dev_secret_key() -> str:
-    """A secret key for the embedded mode, generated once and kept under var/ (never committed)."""
-    path = VAR_DIR / "secret_key"
+def generated_secret(relative_path: str) -> str:
+    """A secret for demo mode, generated once and kept under var/ (never committed)."""
+    path = VAR_DIR / relative_path
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def dev_secret_key() -> str:
+    return generated_secret("secret_key")
 
 
 def markdown_table() -> str:

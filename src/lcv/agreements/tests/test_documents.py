@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import socket
 from io import BytesIO
 from unittest import mock
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from lcv.agreements import documents
-from lcv.agreements.documents import CHANGED, NOT_OURS, draft_document, final_document, verify_pdf
+from lcv.agreements.documents import CHANGED, NOT_OURS, NOT_PDF, draft_document, final_document, verify_pdf
 from lcv.agreements.generation import generate_agreements
-from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, Signature
+from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind, Signature
+from lcv.agreements.seal_certificate import create_self_signed_pkcs12
 from lcv.organisations.models import Sector
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 
@@ -28,17 +34,24 @@ def agreement():
     return Agreement.objects.select_related("municipal_party", "partner").get()
 
 
+@pytest.fixture
+def sealed(agreement):
+    return bytes(final_document(make_active(agreement)).pdf)
+
+
 def text_of(pdf: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    """The text with every run of white space as one space (table cells wrap)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
 
 
 def make_active(agreement):
+    """Straight into the database: the signing flow has its own tests (test_signing.py)."""
     sha = draft_document(agreement).sha256
     for party in (agreement.municipal_party, agreement.partner):
         Signature.objects.create(
             agreement=agreement,
             organisation=party,
-            signer=member(party, "signatory"),
+            signer=member(party, "signatory", full_name=f"Tekenaar {party.name}"),
             ip_address="192.0.2.9",
             document_sha256=sha,
         )
@@ -53,59 +66,190 @@ def test_draft_is_rendered_once_with_the_parties_and_the_window(agreement):
     assert "Gemeente Utrecht" in text
     assert "Zorgverzekeraar Samen" in text
     assert "100" in text  # the health-insurance window of art. 3.1
-    with mock.patch.object(documents, "_render_pdf", side_effect=AssertionError("rendered twice")):
+    with mock.patch("weasyprint.HTML", side_effect=AssertionError("rendered twice")):
         second = draft_document(agreement)
     assert bytes(second.pdf) == bytes(first.pdf)
     assert AgreementDocument.objects.filter(agreement=agreement).count() == 1
-    assert len(first.sha256) == 64
+    assert first.sha256 == documents.hashlib.sha256(bytes(first.pdf)).hexdigest()
 
 
-def test_final_document_is_sealed_and_verifies_as_intact(agreement):
-    final = final_document(make_active(agreement))
-    pdf = bytes(final.pdf)
-    assert "Verklaring van ondertekening" in text_of(pdf)
-    result = verify_pdf(pdf)
-    assert result.ok
-    assert result.agreement_id == agreement.pk
+def test_draft_is_dutch_whatever_the_language_of_the_request(agreement):
+    with translation.override("en"):
+        text = text_of(bytes(draft_document(agreement).pdf))
+    assert "Zorgverzekering" in text  # the sector label of art. 3.1, not "Health insurance"
+    assert "Drinkwater" in text
+
+
+def test_a_race_keeps_the_first_stored_document(agreement):
+    first = draft_document(agreement)
+    with mock.patch.object(AgreementDocument.objects, "filter") as no_existing:
+        no_existing.return_value.first.return_value = None  # as if another process had not stored it yet
+        again = draft_document(agreement)
+    assert again.pk == first.pk
+
+
+def test_the_renderer_fetches_nothing_from_the_network():
+    # WeasyPrint turns a fetcher's exception into a warning, so record the calls instead of raising
+    from weasyprint.urls import URLFetcher
+
+    html = '<img src="http://192.0.2.1/logo.png"><link rel="stylesheet" href="file:///etc/hostname"><p>tekst</p>'
+    with (
+        mock.patch.object(socket.socket, "connect") as connect,
+        mock.patch.object(URLFetcher, "open") as opener,
+    ):
+        pdf = documents._render_pdf(html)
+    assert pdf.startswith(b"%PDF-")
+    assert not connect.called
+    assert not opener.called
+
+
+def test_final_document_is_sealed_and_verifies_as_intact(agreement, sealed):
+    text = text_of(sealed)
+    assert "Verklaring van ondertekening" in text
+    assert "Tekenaar Gemeente Utrecht" in text
+    assert "192.0.2.9" in text
+    assert draft_document(agreement).sha256 in text.replace(" ", "")
+    assert AgreementDocument.objects.get(agreement=agreement, kind=DocumentKind.FINAL).sha256 == (
+        documents.hashlib.sha256(sealed).hexdigest()
+    )
+
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    seal = PdfFileReader(BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(seal, ValidationContext(trust_roots=[documents._signer().signing_cert]))
+    seal = PdfFileReader(BytesIO(sealed)).embedded_signatures[0]
+    trust = ValidationContext(trust_roots=[documents._signer().signing_cert], allow_fetching=False)
+    status = validate_pdf_signature(seal, trust)
     assert status.intact
     assert status.valid
+    assert status.trusted
+    assert str(seal.sig_object["/Reason"]) == f"LCV-portaal overeenkomst {agreement.pk}"
+
+    result = verify_pdf(sealed)
+    assert result.ok
+    assert result.agreement_id == agreement.pk
+    assert result.issued_copy
+    assert result.sealed_at is not None
 
 
-def test_one_changed_byte_fails_verification(agreement):
-    pdf = bytearray(final_document(make_active(agreement)).pdf)
-    position = bytes(pdf).index(b"Gemeente Utrecht") if b"Gemeente Utrecht" in pdf else len(pdf) // 3
-    pdf[position] = (pdf[position] + 1) % 256
-    result = verify_pdf(bytes(pdf))
+def test_final_document_is_made_once_and_only_for_an_active_agreement(agreement):
+    with pytest.raises(ValueError, match="active"):
+        final_document(agreement)
+    first = final_document(make_active(agreement))
+    with mock.patch.object(documents, "seal", side_effect=AssertionError("sealed twice")):
+        assert final_document(agreement).pk == first.pk
+
+
+def test_one_changed_byte_fails_verification(sealed):
+    tampered = bytearray(sealed)
+    tampered[len(tampered) // 3] ^= 0x01  # inside the draft's pages
+    result = verify_pdf(bytes(tampered))
     assert not result.ok
-    assert result.message == CHANGED
+    assert result.message_nl == CHANGED
 
 
-def test_a_pdf_that_is_not_ours_fails(agreement):
-    result = verify_pdf(bytes(draft_document(agreement).pdf))  # a PDF without our seal
-    assert not result.ok
-    assert result.message == NOT_OURS
+def test_a_changed_agreement_number_fails_verification(agreement, sealed):
+    reason = f"(LCV\\055portaal overeenkomst {agreement.pk})".encode()  # as pyHanko writes the signed /Reason
+    other = f"(LCV\\055portaal overeenkomst {agreement.pk + 1})".encode()[: len(reason)]
+    assert reason in sealed
+    assert verify_pdf(sealed.replace(reason, other)).message_nl == CHANGED
 
 
-def test_verification_page(client, agreement):
-    pdf = bytes(final_document(make_active(agreement)).pdf)
-    ok = client.post(reverse("verification:verify"), {"document": SimpleUploadedFile("o.pdf", pdf)})
-    assert "Echt en ongewijzigd: overeenkomst nr." in ok.content.decode()
-    tampered = bytearray(pdf)
+def test_anything_added_after_sealing_fails_verification(sealed):
+    from pyhanko.pdf_utils.generic import NameObject, TextStringObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(sealed))
+    writer.root[NameObject("/Lang")] = TextStringObject("en")  # a valid incremental update
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    assert verify_pdf(out.getvalue()).message_nl == CHANGED
+
+
+def test_a_pdf_that_is_not_ours_fails(agreement, settings, tmp_path, sealed):
+    assert verify_pdf(bytes(draft_document(agreement).pdf)).message_nl == NOT_OURS  # no seal at all
+    assert verify_pdf(b"hallo, ik ben geen PDF").message_nl == NOT_PDF
+
+    # sealed with our field name and reason, by somebody else's certificate
+    forged = tmp_path / "other.p12"
+    create_self_signed_pkcs12(forged, password=b"x", common_name="LCV-portaal (demo)")
+    ours = (settings.LCV_SEAL_PKCS12, settings.LCV_SEAL_PASSWORD)
+    settings.LCV_SEAL_PKCS12, settings.LCV_SEAL_PASSWORD = str(forged), "x"
+    other = documents.seal(bytes(draft_document(agreement).pdf), agreement_id=agreement.pk)
+    settings.LCV_SEAL_PKCS12, settings.LCV_SEAL_PASSWORD = ours
+    assert verify_pdf(other).message_nl == NOT_OURS
+
+
+def test_an_intact_seal_that_is_not_the_stored_copy_is_genuine_but_says_so(agreement, sealed):
+    AgreementDocument.objects.filter(agreement=agreement, kind=DocumentKind.FINAL).delete()
+    result = verify_pdf(sealed)
+    assert result.ok
+    assert result.agreement_id == agreement.pk
+    assert not result.issued_copy
+
+
+def post(client, name, content):
+    return client.post(reverse("verification:verify"), {"document": SimpleUploadedFile(name, content)})
+
+
+def test_verification_page(client, agreement, sealed):
+    assert client.get(reverse("verification:verify")).status_code == 200
+    page = post(client, "o.pdf", sealed).content.decode()
+    assert f"Echt en ongewijzigd: overeenkomst nr. {agreement.pk} tussen Gemeente Utrecht en Zorgverzekeraar Samen" in (
+        page
+    )
+    assert "verzegeld op" in page
+    assert "niet precies het exemplaar" not in page
+
+    tampered = bytearray(sealed)
     tampered[len(tampered) // 4] ^= 0x01
-    bad = client.post(reverse("verification:verify"), {"document": SimpleUploadedFile("o.pdf", bytes(tampered))})
-    assert "gewijzigd" in bad.content.decode() or "geen door het LCV-portaal" in bad.content.decode()
-    assert "Echt en ongewijzigd" not in bad.content.decode()
-    not_pdf = client.post(reverse("verification:verify"), {"document": SimpleUploadedFile("a.txt", b"hallo")})
-    assert "Dit bestand is geen PDF." in not_pdf.content.decode()
-    too_big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1))
-    response = client.post(reverse("verification:verify"), {"document": too_big})
-    assert "groter dan 10 MB" in response.content.decode()
+    page = post(client, "o.pdf", bytes(tampered)).content.decode()
+    assert "Dit document is na het verzegelen gewijzigd" in page
+    assert "Echt en ongewijzigd" not in page
+
+    page = post(client, "o.pdf", bytes(draft_document(agreement).pdf)).content.decode()
+    assert "Dit is geen door het LCV-portaal verzegelde overeenkomst" in page
+
+    page = post(client, "a.txt", b"hallo").content.decode()
+    assert "Dit bestand is geen PDF." in page
+    assert 'id="id_document_error"' in page  # next to the field
+
+    page = post(client, "big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)).content.decode()
+    assert "groter dan 10 MB" in page
+    assert "Echt en ongewijzigd" not in page
+
+
+def test_verification_page_in_english(client, sealed):
+    client.cookies["django_language"] = "en"
+    tampered = bytearray(sealed)
+    tampered[len(tampered) // 4] ^= 0x01
+    page = post(client, "o.pdf", bytes(tampered)).content.decode()
+    assert "Dit document" not in page
+    assert "changed" in page
+
+
+def test_create_seal_certificate_is_idempotent_and_makes_a_seal_certificate(settings, tmp_path):
+    settings.LCV_SEAL_PKCS12 = str(tmp_path / "seal" / "platform-seal.p12")
+    settings.LCV_SEAL_PASSWORD = "geheim"
+    call_command("create_seal_certificate", verbosity=0)
+    data = (tmp_path / "seal" / "platform-seal.p12").read_bytes()
+    call_command("create_seal_certificate", verbosity=0)
+    assert (tmp_path / "seal" / "platform-seal.p12").read_bytes() == data
+
+    key, certificate, _ = pkcs12.load_key_and_certificates(data, b"geheim")
+    assert key is not None
+    assert certificate is not None
+    usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature
+    assert usage.content_commitment  # nonRepudiation
+    assert not usage.key_cert_sign
+    assert certificate.subject.rfc4514_string().startswith("C=NL,O=LCV-portaal,CN=LCV-portaal (demo)")
+    assert (certificate.not_valid_after_utc - certificate.not_valid_before_utc).days >= 5 * 365
+
+    settings.LCV_SEAL_PASSWORD = "ander"
+    with pytest.raises(CommandError, match="does not open"):
+        call_command("create_seal_certificate", verbosity=0)
 
 
 def test_signed_agreement_becomes_active_and_is_sealed_by_the_task(
