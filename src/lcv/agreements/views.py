@@ -17,6 +17,7 @@ from lcv.agreements import addenda, selectors, services, signing
 from lcv.agreements.forms import SignForm
 from lcv.agreements.models import OPEN_STATUSES, Addendum, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
+from lcv.core.paging import query_without_page
 from lcv.organisations.models import Organisation, OrganisationKind, Sector
 
 MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
@@ -42,13 +43,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     }
     rows = selectors.agreements_of(organisation, **filters)
     page = Paginator(rows, 100).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
     context = {
         "organisation": organisation,
         "page": page,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "statuses": AgreementStatus.choices,
         "sectors": Sector.choices,
         "may_release": organisation.kind in MUNICIPAL_KINDS

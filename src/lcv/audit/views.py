@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from lcv.accounts.policy import Action, require
 from lcv.audit.selectors import audit_events
+from lcv.core.paging import query_without_page
 
 
 @login_required
@@ -15,4 +16,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("handeling", "").strip()
     events = audit_events(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
-    return render(request, "audit/log.html", {"page": page, "action": action})
+    return render(request, "audit/log.html", {"page": page, "action": action, "query": query_without_page(request)})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lcv.accounts.policy import Action, can, membership_of, require
+from lcv.core.paging import query_without_page
 from lcv.organisations import selectors, services
 from lcv.organisations.forms import ChangeRequestForm
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation
@@ -71,10 +72,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         raise Http404
     own = membership.organisation
     require(request.user, Action.VIEW_DIRECTORY, own)
-    query = request.GET.get("zoek", "").strip()
-    entries = selectors.directory_entries(own, search=query)
+    search = request.GET.get("zoek", "").strip()
+    entries = selectors.directory_entries(own, search=search)
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    return render(request, "organisations/directory.html", {"page": page, "query": query, "organisation": own})
+    context = {"page": page, "search": search, "query": query_without_page(request), "organisation": own}
+    return render(request, "organisations/directory.html", context)
 
 
 @login_required
@@ -83,7 +85,7 @@ def change_request_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ChangeStatus.PENDING)
     rows = selectors.change_requests(status=status)
     page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
-    context = {"page": page, "status": status, "statuses": ChangeStatus.choices}
+    context = {"page": page, "status": status, "statuses": ChangeStatus.choices, "query": query_without_page(request)}
     return render(request, "organisations/change_request_queue.html", context)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lcv.accounts.policy import Action, require
 from lcv.audit.context import client_ip
+from lcv.core.paging import query_without_page
 from lcv.organisations.models import Organisation, Sector
 from lcv.registrations import selectors, services
 from lcv.registrations.forms import KIND_SLUGS, RegistrationForm
@@ -79,12 +80,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("formaat") == "csv":
         return _csv(rows)
     page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
     context = {
         "page": page,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "statuses": RegistrationStatus.choices,
         "kinds": REGISTRABLE_KINDS,
         "sectors": Sector.choices,

@@ -82,3 +82,15 @@ def test_platform_members_without_helpdesk_role_are_refused(client):
     analyst = member(platform(), "analyst")
     login_verified(client, analyst)
     assert client.get(reverse("audit:log")).status_code == 403
+
+
+def test_audit_log_pages_keep_the_filter(client):
+    helpdesk = member(platform(), "helpdesk")
+    for _ in range(60):
+        record(action="organisation.created")
+    login_verified(client, helpdesk)
+    content = client.get(reverse("audit:log"), {"handeling": "organisation"}).content.decode()
+    assert "Pagina 1 van 2" in content
+    assert "?handeling=organisation&amp;pagina=2" in content
+    second = client.get(reverse("audit:log"), {"handeling": "organisation", "pagina": "2"}).content.decode()
+    assert "Pagina 2 van 2" in second
