@@ -79,3 +79,12 @@ def test_bad_end_requests_change_nothing(active):
         end_agreement(agreement_id=agreement.pk, organisation=utrecht, actor=contact, reason="x", end_date=today)
     agreement.refresh_from_db()
     assert agreement.ends_on is None
+
+
+def test_page_title_holds_no_forms(active, client):
+    agreement, utrecht, _partner = active
+    login_verified(client, member(utrecht, "contact"))
+    content = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    title = content[content.index("<title>") : content.index("</title>")]
+    assert "<form" not in title
+    assert content.count(f'action="/overeenkomsten/{agreement.pk}/beeindigen/"') == 1
