@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     END_AGREEMENT = "agreement.end"
     MANAGE_ADDENDA = "addendum.manage"
     RECORD_LOCAL_COVENANT = "agreement.local_covenant"
+    MANAGE_AGREEMENTS = "agreement.manage"  # helpdesk: withdraw, departures, local covenants, windows
 
 
 RULES: dict[Action, Rule] = {
@@ -68,6 +69,7 @@ RULES: dict[Action, Rule] = {
     Action.END_AGREEMENT: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.MANAGE_ADDENDA: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.RECORD_LOCAL_COVENANT: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.MANAGE_AGREEMENTS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
 }
 
 # model class -> function returning the organisations that own an instance

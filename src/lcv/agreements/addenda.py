@@ -104,3 +104,49 @@ def decide_addendum(*, addendum_id: int, organisation: Organisation, actor: Any,
         addendum.save(update_fields=["status", "decided_by", "decided_at"])
         record(action=f"addendum.{addendum.status}", actor=actor, organisation=organisation, obj=addendum)
     return addendum
+
+
+def package_with_addenda(agreement: Agreement, document_pdf: bytes, document_name: str) -> bytes | None:
+    """The download of an agreement with accepted addenda (R6): one ZIP holding the agreement
+    document exactly as stored (a sealed one stays verifiable at /verificatie/), every accepted
+    addendum, and a Dutch table of contents with who proposed and accepted each and its SHA-256.
+    None when there are no accepted addenda (the document is downloaded on its own)."""
+    import io
+    import zipfile
+    from zoneinfo import ZoneInfo
+
+    accepted = list(
+        agreement.addenda.filter(status=AddendumStatus.ACCEPTED)
+        .select_related("proposed_by", "decided_by")
+        .order_by("decided_at", "id")
+    )
+    if not accepted:
+        return None
+    zone = ZoneInfo("Europe/Amsterdam")
+    lines = [
+        f"Overeenkomst {agreement.pk}: {agreement.municipal_party.name} en {agreement.partner.name}",
+        "",
+        f"{document_name}  (SHA-256 {hashlib.sha256(document_pdf).hexdigest()})",
+        "",
+        "Aanvaarde addenda (artikel 6):",
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(document_name, document_pdf)
+        for number, addendum in enumerate(accepted, start=1):
+            name = f"addendum-{number}-{addendum.pk}.pdf"
+            archive.writestr(name, bytes(addendum.pdf))
+            decided = timezone.localtime(addendum.decided_at, zone) if addendum.decided_at else None
+            lines += [
+                "",
+                f"{number}. {name}: {addendum.description}",
+                f"   voorgesteld door {addendum.proposed_by.name}"
+                + (f", aanvaard op {decided:%d-%m-%Y %H:%M}" if decided else ""),
+                f"   SHA-256 {addendum.sha256}",
+            ]
+            if addendum.delivery_days:
+                lines.append(f"   andere aanleverdagen: {addendum.delivery_days}")
+            if addendum.pause_at_delivery:
+                lines.append("   incasso gepauzeerd vanaf aanlevering")
+        archive.writestr("inhoud.txt", "\r\n".join(lines) + "\r\n")
+    return buffer.getvalue()

@@ -222,3 +222,16 @@ def verify_pdf(data: bytes) -> VerificationResult:
         sealed_at=status.signer_reported_dt,
         issued_copy=stored is not None,
     )
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and pyHanko (about 3-4 s together), so the first document a fresh web or
+    worker process makes does not wait for that. Run in a background thread at process start."""
+    import weasyprint  # noqa: F401
+    from pyhanko.sign import signers, validation  # noqa: F401
+
+
+def warm_up_in_background() -> None:
+    import threading
+
+    threading.Thread(target=warm_up, daemon=True, name="warm-up-documents").start()

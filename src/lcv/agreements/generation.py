@@ -27,21 +27,24 @@ Pair = tuple[int, int]  # (municipal party id, partner id)
 
 def relevant_pairs() -> set[Pair]:
     """Every (municipal party, partner) pair the covenant asks an agreement for, in a few queries."""
-    municipal = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).values_list("id", "municipality_id")
+    present = Organisation.objects.filter(left_at__isnull=True)  # a party that left gets none
+    municipal = present.filter(kind=OrganisationKind.MUNICIPALITY).values_list("id", "municipality_id")
     arrangements: dict[int, set[int]] = defaultdict(set)
     for arrangement_id, municipality_id in Organisation.municipalities.through.objects.filter(
-        organisation__kind=OrganisationKind.JOINT_ARRANGEMENT
+        organisation__kind=OrganisationKind.JOINT_ARRANGEMENT, organisation__left_at__isnull=True
     ).values_list("organisation_id", "municipality_id"):
         arrangements[arrangement_id].add(municipality_id)
     in_arrangement = set().union(*arrangements.values()) if arrangements else set()
     # the party that signs for each reference municipality: its arrangement, else the municipality
     parties: dict[int, set[int]] = {org_id: {muni_id} for org_id, muni_id in municipal if muni_id not in in_arrangement}
     parties.update(arrangements)
-    partners = Organisation.objects.filter(kind=OrganisationKind.SIGNAL_PARTNER)
+    partners = present.filter(kind=OrganisationKind.SIGNAL_PARTNER)
     national = list(partners.filter(national_coverage=True).values_list("id", flat=True))
     coverage: dict[int, set[int]] = defaultdict(set)
     for partner_id, municipality_id in Organisation.municipalities.through.objects.filter(
-        organisation__kind=OrganisationKind.SIGNAL_PARTNER, organisation__national_coverage=False
+        organisation__kind=OrganisationKind.SIGNAL_PARTNER,
+        organisation__national_coverage=False,
+        organisation__left_at__isnull=True,
     ).values_list("organisation_id", "municipality_id"):
         coverage[partner_id].add(municipality_id)
     pairs = {(party, partner) for party in parties for partner in national}
@@ -51,7 +54,9 @@ def relevant_pairs() -> set[Pair]:
 
 
 def existing_pairs() -> set[Pair]:
-    open_pairs = Agreement.objects.filter(status__in=OPEN_STATUSES).values_list("municipal_party_id", "partner_id")
+    # a withdrawn pair stays without one (the helpdesk withdrew it on purpose); an ended one may get a new one
+    taken = [*OPEN_STATUSES, AgreementStatus.WITHDRAWN]
+    open_pairs = Agreement.objects.filter(status__in=taken).values_list("municipal_party_id", "partner_id")
     covenants = LocalCovenant.objects.values_list("municipal_party_id", "partner_id")
     return set(open_pairs) | set(covenants)
 

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +159,157 @@ def end_due_agreements() -> int:
                 _end(agreement, None)
                 ended += 1
     return ended
+
+
+UNSIGNED_OPEN = (AgreementStatus.DRAFT, AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED)
+
+
+def withdraw_agreements(*, agreement_ids: Iterable[int], actor: Any, reason: str) -> list[Agreement]:
+    """The helpdesk withdraws agreements that are not yet active (a party leaves before signing).
+    All or nothing: one that is active, ended or already withdrawn refuses the whole action. The
+    contacts of every party are told. A withdrawn pair gets no new draft from generation."""
+    ids = sorted(set(agreement_ids))
+    reason = reason.strip()
+    if not ids:
+        raise AgreementError("Kies eerst de overeenkomsten die u wilt intrekken.")
+    if not reason:
+        raise AgreementError("Geef een reden op voor het intrekken.")
+    with transaction.atomic():
+        agreements = list(
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("municipal_party", "partner", "executor")
+            .filter(pk__in=ids)
+        )
+        if len(agreements) != len(ids):
+            raise AgreementError("Een of meer gekozen overeenkomsten bestaan niet meer. Laad de lijst opnieuw.")
+        for agreement in agreements:
+            try:
+                transition(agreement.status, "withdraw")
+            except TransitionError as error:
+                raise AgreementError(f"{error} Het gaat om overeenkomst {agreement.pk} ({agreement}).") from error
+        history = []
+        for agreement in agreements:
+            history.append(
+                AgreementHistory(
+                    agreement=agreement,
+                    event="withdraw",
+                    from_status=agreement.status,
+                    to_status=AgreementStatus.WITHDRAWN,
+                    actor=actor,
+                    details={"reason": reason[:300]},
+                )
+            )
+            agreement.status = AgreementStatus.WITHDRAWN
+        Agreement.objects.filter(pk__in=ids).update(status=AgreementStatus.WITHDRAWN)
+        AgreementHistory.objects.bulk_create(history)
+        record(action="agreements.withdrawn", actor=actor, details={"count": len(ids)})
+        _tell_parties_of_withdrawal(agreements, reason)
+    return agreements
+
+
+def _tell_parties_of_withdrawal(agreements: list[Agreement], reason: str) -> None:
+    """One e-mail per organisation, listing its withdrawn agreements."""
+    by_party: dict[int, tuple[Organisation, list[Agreement]]] = {}
+    for agreement in agreements:
+        for party in agreement.parties:
+            by_party.setdefault(party.pk, (party, []))[1].append(agreement)
+    for party, withdrawn in by_party.values():
+        addresses = contacts_of(party)
+        if addresses:
+            context = {
+                "organisation": party,
+                "agreements": withdrawn,
+                "reason": reason,
+                "link": absolute_url(reverse("agreements:list") + "?status=withdrawn"),
+            }
+            transaction.on_commit(
+                partial(send_templated_mail, to=addresses, template="agreements_withdrawn", context=context)
+            )
+
+
+def record_departure(*, organisation: Organisation, actor: Any, reason: str) -> int:
+    """A party leaves: it gets no new agreements, and its agreements that are not yet active are
+    withdrawn (their parties are told). Active agreements stay until a party ends them (R9).
+    Returns the number withdrawn."""
+    reason = reason.strip()
+    if not reason:
+        raise AgreementError("Geef een reden op voor het vertrek.")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.left_at is not None:
+            raise AgreementError(f"Het vertrek van {organisation.name} is al vastgelegd.")
+        organisation.left_at = timezone.now()
+        organisation.save(update_fields=["left_at"])
+        record(action="organisation.departure_recorded", actor=actor, organisation=organisation)
+        ids = list(
+            Agreement.objects.filter(
+                Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation),
+                status__in=UNSIGNED_OPEN,
+            ).values_list("id", flat=True)
+        )
+        if ids:
+            withdraw_agreements(agreement_ids=ids, actor=actor, reason=reason)
+    return len(ids)
+
+
+def update_template_windows(*, template_id: int, windows: dict[str, dict[str, int | None]], actor: Any) -> Any:
+    """Art. 3.1 windows are data per template version, edited by the helpdesk. A version that is in
+    use (an agreement made from it was released, or its document rendered) keeps its terms: the
+    change becomes a new current version, and drafts of the old one that nobody has seen yet move
+    to it. An unused version is changed in place. Returns the version that now holds the windows."""
+    from lcv.agreements.models import AgreementDocument, AgreementTemplate
+    from lcv.organisations.models import Sector
+
+    labels = dict(Sector.choices)
+    for sector, window in windows.items():
+        low, high = window.get("min_days"), window.get("max_days")
+        if sector not in labels:
+            raise AgreementError(f"Onbekende sector: {sector}.")
+        if low is None or low < 1:
+            raise AgreementError(f"{labels[sector]}: vul een minimum van ten minste 1 dag in.")
+        if high is not None and high < low:
+            raise AgreementError(f"{labels[sector]}: het maximum mag niet kleiner zijn dan het minimum.")
+    with transaction.atomic():
+        template = AgreementTemplate.objects.select_for_update().get(pk=template_id)
+        if template.windows == windows:
+            raise AgreementError("Er is niets gewijzigd.")
+        in_use = (
+            Agreement.objects.filter(template=template, released_at__isnull=False).exists()
+            or AgreementDocument.objects.filter(agreement__template=template).exists()
+        )
+        if not in_use:
+            previous = template.windows
+            template.windows = windows
+            template.save(update_fields=["windows"])
+            record(
+                action="agreement_template.windows_changed",
+                actor=actor,
+                obj=template,
+                details={"version": template.version, "before": previous, "after": windows},
+            )
+            return template
+        if not template.is_current:
+            raise AgreementError(
+                f"Versie {template.version} is in gebruik en niet de huidige versie. Wijzig de huidige versie."
+            )
+        latest = AgreementTemplate.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        AgreementTemplate.objects.filter(pk=template.pk).update(is_current=False)
+        new = AgreementTemplate.objects.create(
+            version=latest + 1,
+            title=template.title,
+            template_name=template.template_name,
+            windows=windows,
+            is_current=True,
+        )
+        moved = (
+            Agreement.objects.filter(template=template, status=AgreementStatus.DRAFT, released_at__isnull=True)
+            .exclude(documents__isnull=False)
+            .update(template=new)
+        )
+        record(
+            action="agreement_template.version_created",
+            actor=actor,
+            obj=new,
+            details={"from_version": template.version, "version": new.version, "windows": windows, "moved": moved},
+        )
+    return new

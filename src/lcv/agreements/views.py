@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lcv.accounts.policy import Action, can, membership_of, require
 from lcv.agreements import addenda, selectors, services, signing
 from lcv.agreements.forms import SignForm
-from lcv.agreements.models import OPEN_STATUSES, Addendum, Agreement, AgreementStatus, DocumentKind
+from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
 from lcv.core.paging import query_without_page
 from lcv.organisations.models import Organisation, OrganisationKind, Sector
@@ -90,6 +90,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can(request.user, Action.END_AGREEMENT, agreement),
         "history": agreement.history.select_related("actor"),
         "addenda": agreement.addenda.select_related("proposed_by"),
+        "has_accepted_addenda": agreement.addenda.filter(status=AddendumStatus.ACCEPTED).exists(),
         "may_propose": agreement.status in OPEN_STATUSES and can(request.user, Action.MANAGE_ADDENDA, agreement),
         "own_id": _own_organisation(request).pk,
         "may_record_covenant": agreement.status == AgreementStatus.DRAFT
@@ -146,16 +147,26 @@ def sign(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    """R6: the current document: the sealed final PDF once active, else the document to sign."""
-    agreement = get_object_or_404(Agreement.objects.select_related("template"), pk=pk)
+    """R6: the current document: the sealed final PDF once active, else the document to sign. With
+    accepted addenda, a ZIP of the document and the addenda (`?alleen=document`: the PDF alone)."""
+    agreement = get_object_or_404(Agreement.objects.select_related("template", "municipal_party", "partner"), pk=pk)
     require(request.user, Action.VIEW_AGREEMENT, agreement)
     from lcv.agreements.documents import draft_document
 
     final = agreement.documents.filter(kind=DocumentKind.FINAL).first()
     stored = final or draft_document(agreement)
-    response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
     suffix = "verzegeld" if final else "ter-ondertekening"
-    response["Content-Disposition"] = f'attachment; filename="overeenkomst-{agreement.pk}-{suffix}.pdf"'
+    name = f"overeenkomst-{agreement.pk}-{suffix}"
+    pdf = bytes(stored.pdf)
+    package = (
+        None if request.GET.get("alleen") == "document" else addenda.package_with_addenda(agreement, pdf, f"{name}.pdf")
+    )
+    if package is not None:
+        response = HttpResponse(package, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}-met-addenda.zip"'
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
 

@@ -82,6 +82,8 @@ class Organisation(models.Model):
         limit_choices_to={"kind": "executor"},
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    # DOMAIN.md: a party that leaves gets no new agreements; its unsigned ones are withdrawn.
+    left_at = models.DateTimeField(_("vertrokken"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

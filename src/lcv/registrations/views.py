@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lcv.accounts.policy import Action, require
 from lcv.audit.context import client_ip
 from lcv.core.paging import query_without_page
+from lcv.core.spreadsheet import neutralise
 from lcv.organisations.models import Organisation, Sector
 from lcv.registrations import selectors, services
 from lcv.registrations.forms import KIND_SLUGS, RegistrationForm
@@ -105,7 +106,7 @@ def _csv(rows: object) -> HttpResponse:
                 timezone.localtime(registration.submitted_at).strftime("%d-%m-%Y %H:%M"),
                 registration.get_status_display(),
                 registration.get_kind_display(),
-                _neutralise(registration.name),
+                neutralise(registration.name),
                 registration.kvk_number,
                 registration.municipality.cbs_code if registration.municipality else "",
                 registration.get_sector_display(),
@@ -113,11 +114,6 @@ def _csv(rows: object) -> HttpResponse:
             ]
         )
     return response
-
-
-def _neutralise(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

@@ -75,6 +75,12 @@ def _change_request_url(name: str) -> str:
     return reverse(name, args=[change.pk])
 
 
+def _template_url(name: str) -> str:
+    from lcv.agreements.reference import current_template
+
+    return reverse(name, args=[current_template().pk])
+
+
 # Decisions accept POST only (GET answers 405 before anything else happens).
 POST_ONLY = {
     "registrations:decide",
@@ -84,6 +90,9 @@ POST_ONLY = {
     "agreements:addendum_propose",
     "agreements:addendum_decide",
     "agreements:local_covenant",
+    "agreements_helpdesk:act",
+    "agreements_helpdesk:departure",
+    "agreements_helpdesk:template_windows",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -94,6 +103,11 @@ PLATFORM_ONLY: dict[str, Callable[[], str]] = {
     "registrations:decide": lambda: _registration_url("registrations:decide"),
     "organisations:change_requests": lambda: reverse("organisations:change_requests"),
     "organisations:change_request_decide": lambda: _change_request_url("organisations:change_request_decide"),
+    "agreements_helpdesk:list": lambda: reverse("agreements_helpdesk:list"),
+    "agreements_helpdesk:act": lambda: reverse("agreements_helpdesk:act"),
+    "agreements_helpdesk:departure": lambda: reverse("agreements_helpdesk:departure", args=[make_organisation().pk]),
+    "agreements_helpdesk:templates": lambda: reverse("agreements_helpdesk:templates"),
+    "agreements_helpdesk:template_windows": lambda: _template_url("agreements_helpdesk:template_windows"),
 }
 
 # name -> builds (url, owning organisation)

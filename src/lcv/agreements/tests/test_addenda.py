@@ -89,3 +89,43 @@ def test_upload_page_shows_the_dutch_refusal(pair, client):
     )
     assert "Dit bestand is geen PDF" in response.content.decode()
     assert not Addendum.objects.exists()
+
+
+def test_accepted_addenda_are_in_the_download_with_the_document_unchanged(pair, client):
+    import hashlib
+    import io
+    import zipfile
+
+    from lcv.agreements.documents import draft_document
+
+    agreement, utrecht, partner = pair
+    contact = member(utrecht, "contact")
+    accepted = propose_addendum(
+        agreement_id=agreement.pk, organisation=partner, actor=member(partner, "contact"), description="Dag 1", pdf=PDF
+    )
+    declined = propose_addendum(
+        agreement_id=agreement.pk, organisation=partner, actor=accepted.uploaded_by, description="Nee", pdf=PDF + b" "
+    )
+    login_verified(client, contact)
+    # only proposed: the document alone
+    alone = client.get(reverse("agreements:document", args=[agreement.pk]))
+    assert alone["Content-Type"] == "application/pdf"
+    decide_addendum(addendum_id=accepted.pk, organisation=utrecht, actor=contact, accept=True)
+    decide_addendum(addendum_id=declined.pk, organisation=utrecht, actor=contact, accept=False)
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "met addenda downloaden (ZIP)" in page
+    response = client.get(reverse("agreements:document", args=[agreement.pk]))
+    assert response["Content-Type"] == "application/zip"
+    assert "met-addenda.zip" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    document_name = f"overeenkomst-{agreement.pk}-ter-ondertekening.pdf"
+    assert sorted(archive.namelist()) == sorted([document_name, f"addendum-1-{accepted.pk}.pdf", "inhoud.txt"])
+    assert archive.read(document_name) == bytes(draft_document(agreement).pdf)
+    assert archive.read(f"addendum-1-{accepted.pk}.pdf") == PDF
+    contents = archive.read("inhoud.txt").decode()
+    assert "Dag 1" in contents
+    assert hashlib.sha256(PDF).hexdigest() in contents
+    assert "Nee" not in contents
+    only = client.get(reverse("agreements:document", args=[agreement.pk]), {"alleen": "document"})
+    assert only["Content-Type"] == "application/pdf"
+    assert only.content == bytes(draft_document(agreement).pdf)

@@ -43,6 +43,9 @@ class Command(DbWorkerCommand):
         tick = options.pop("tick")
         no_schedule = options.pop("no_schedule")
         stop = threading.Event()
+        from lcv.agreements.documents import warm_up_in_background
+
+        warm_up_in_background()  # sealing documents is worker work: load the PDF libraries now
         if not no_schedule and not options.get("batch"):
             threading.Thread(target=_tick_forever, args=(tick, stop), daemon=True, name="schedule").start()
         elif not no_schedule:
