@@ -99,6 +99,11 @@ class Agreement(models.Model):
         return f"{self.municipal_party} - {self.partner}"
 
     @property
+    def is_unsigned_open(self) -> bool:
+        """Open but not yet active: the helpdesk may still withdraw it."""
+        return self.status in (AgreementStatus.DRAFT, AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED)
+
+    @property
     def parties(self) -> list[Organisation]:
         """The organisations that sign: municipal party, partner, and the co-signing executor."""
         return [p for p in (self.municipal_party, self.partner, self.executor) if p is not None]

@@ -151,9 +151,12 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     accepted addenda, a ZIP of the document and the addenda (`?alleen=document`: the PDF alone)."""
     agreement = get_object_or_404(Agreement.objects.select_related("template", "municipal_party", "partner"), pk=pk)
     require(request.user, Action.VIEW_AGREEMENT, agreement)
-    from lcv.agreements.documents import draft_document
+    from lcv.agreements.documents import draft_document, final_document
 
     final = agreement.documents.filter(kind=DocumentKind.FINAL).first()
+    if final is None and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.ENDED):
+        # just activated and the worker has not sealed it yet: seal it now (stored once, like the task)
+        final = final_document(agreement)
     stored = final or draft_document(agreement)
     suffix = "verzegeld" if final else "ter-ondertekening"
     name = f"overeenkomst-{agreement.pk}-{suffix}"
