@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lcv.notifications",
     "lcv.registrations",
     "lcv.agreements",
+    "lcv.signals",
 ]
 
 MIDDLEWARE = [

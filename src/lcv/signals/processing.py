@@ -1,0 +1,315 @@
+"""Processing a stored delivery (R10-R15): read it row by row, judge every row, store the admitted
+signals and the reasons for every refused row.
+
+Crash-safe and idempotent: rows are handled in chunks, and each chunk's signals, errors, counts
+and `rows_done` are committed in one transaction under a lock on the delivery. A run that starts
+again (after a killed worker, or a second task for the same delivery) continues after the last
+committed chunk, so the result is exactly that of one uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lcv.audit.services import record
+from lcv.organisations.models import Organisation, OrganisationKind
+from lcv.signals import rules
+from lcv.signals.columns import CAK_REQUIRED, NAMES, REQUIRED
+from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, RowError, Signal, SignalKind, SignalType
+from lcv.signals.reading import Row, UnreadableFile, open_rows
+from lcv.signals.routing import Router
+
+logger = logging.getLogger("lcv.signals")
+CHUNK = 2000
+ZONE = ZoneInfo("Europe/Amsterdam")
+KNOWN = frozenset(NAMES)
+
+SIGNAL_COLUMNS = (
+    "delivery_id",
+    "row_number",
+    "partner_id",
+    "municipal_party_id",
+    "municipality_id",
+    "agreement_id",
+    "from_cak",
+    "customer_number",
+    "initials",
+    "prefix",
+    "surname",
+    "birth_date",
+    "postcode",
+    "house_number",
+    "house_number_addition",
+    "street",
+    "city",
+    "phone",
+    "email",
+    "signal_type",
+    "kind",
+    "amount",
+    "arrears_since",
+    "days_in_arrears",
+    "warm_transfer",
+    "crisis",
+    "socially_responsible_collection",
+    "personal_contact_attempted",
+    "written_reminder_sent",
+    "tenant_did_not_object",
+    "outside_delivery_moment",
+    "without_earlier_signal",
+    "received_at",
+)
+
+
+@dataclass
+class Outcome:
+    signals: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    rejected: int = 0
+    flagged: int = 0
+
+
+class Context:
+    """What stays the same for every row of one delivery."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self.delivery = delivery
+        self.cak = delivery.source == DeliverySource.CAK
+        organisation = delivery.organisation
+        self.partner: Organisation | None = None if self.cak else organisation
+        self.sector = organisation.sector
+        self.received_on: date = timezone.localtime(delivery.received_at, ZONE).date()
+        self.router = Router(self.partner)
+        self.own_party = organisation.pk if self.cak else None
+
+
+def _routing_error(values: dict[str, Any], context: Context, municipality_id: int | None) -> tuple[str, str] | None:
+    if municipality_id is None:
+        return ("postcode", "postcode en huisnummer komen niet voor in de postcodetabel; controleer het leveringsadres")
+    party = context.router.party_of.get(municipality_id)
+    name = context.router.municipality_names.get(municipality_id, "?")
+    if context.cak:
+        if party != context.own_party:
+            return ("postcode", f"het adres ligt in gemeente {name}, niet in uw gemeente")
+        return None
+    if party is None or party not in context.router.terms:
+        return ("postcode", f"geen actieve overeenkomst met gemeente {name}")
+    return None
+
+
+def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
+    """Judge a chunk of rows. Pure apart from two reads (postcode table, earlier signals)."""
+    outcome = Outcome()
+    parsed: list[tuple[int, dict[str, Any], list[tuple[str, str]]]] = []
+    for number, raw in rows:
+        values, errors = rules.parse_row(raw, context.received_on)
+        if "__fout__" in raw:
+            errors.insert(0, ("", raw["__fout__"]))
+        unknown = [key for key in raw if key not in KNOWN and key != "__fout__"]
+        errors.extend((key[:50], "onbekend veld; gebruik alleen de velden uit de documentatie") for key in unknown[:3])
+        if context.cak:
+            if values["soort"] not in (None, SignalType.HEALTH_INSURANCE) and raw.get("soort"):
+                errors.append(("soort", "een CAK-bestand bevat alleen zorgverzekering"))
+            errors = [e for e in errors if e[0] not in ("soort", "type") or raw.get(e[0])]
+            values["soort"] = SignalType.HEALTH_INSURANCE
+            values["type"] = values["type"] or SignalKind.EARLY
+        else:
+            error = rules.r10_type_of_sector(values, context.sector)
+            if error:
+                errors.append(error)
+            errors.extend(rules.r11_attestations(values))
+        error = rules.r15_kind_fits_type(values)
+        if error:
+            errors.append(error)
+        parsed.append((number, values, errors))
+
+    addresses = [(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["huisnummer"] and v["postcode"]]
+    municipality_of = context.router.municipalities(addresses)
+    earlier = _earlier_early_signals(context, parsed)
+    received_at = connection.ops.adapt_datetimefield_value(context.delivery.received_at)
+    for number, values, errors in parsed:
+        municipality_id = municipality_of.get((values["postcode"], values["huisnummer"]))
+        party = context.router.party_of.get(municipality_id) if municipality_id else None
+        terms = None
+        if not any(e[0] in ("postcode", "huisnummer") for e in errors):
+            error = _routing_error(values, context, municipality_id)
+            if error:
+                errors.append(error)
+            elif not context.cak and party is not None:
+                terms = context.router.terms[party]
+                error = rules.r11_window(values, terms.window)
+                if error:
+                    errors.append(error)
+        if errors:
+            outcome.rejected += 1
+            outcome.errors.extend((number, column, message) for column, message in errors)
+            continue
+        assert municipality_id is not None
+        assert party is not None
+        address = (values["postcode"], values["huisnummer"], values["toevoeging"].upper())
+        outside = (
+            False
+            if context.cak
+            else rules.r14_outside_delivery_moment(context.received_on, terms.delivery_days if terms else None)
+        )
+        without_earlier = rules.r15_without_earlier_signal(values["type"], address in earlier)
+        if values["type"] == SignalKind.EARLY:
+            earlier.add(address)
+        if outside or without_earlier:
+            outcome.flagged += 1
+        rent = values["soort"] == SignalType.RENT
+        outcome.signals.append(
+            (
+                delivery_id,
+                number,
+                context.partner.pk if context.partner else None,
+                party,
+                municipality_id,
+                terms.agreement_id if terms else None,
+                context.cak,
+                values["klantnummer"],
+                values["voorletters"],
+                values["tussenvoegsel"],
+                values["achternaam"],
+                values["geboortedatum"],
+                values["postcode"],
+                values["huisnummer"],
+                values["toevoeging"],
+                values["straat"],
+                values["woonplaats"],
+                values["telefoon"],
+                values["email"],
+                values["soort"],
+                values["type"],
+                values["bedrag"],
+                values["achterstand_sinds"],
+                values["dagen"],
+                values["warme_overdracht"],
+                values["crisis"],
+                bool(values["mvi_toegepast"]),
+                bool(values["persoonlijk_contact_gezocht"]),
+                values["schriftelijke_herinnering"] if rent else None,
+                values["geen_bezwaar_huurder"] if rent else None,
+                outside,
+                without_earlier,
+                received_at,
+            )
+        )
+    return outcome
+
+
+def _earlier_early_signals(context: Context, parsed: list[Any]) -> set[tuple[str, int, str]]:
+    """R15: addresses (of eindelevering rows in this chunk) with an earlier vroegsignaal of this partner."""
+    if context.partner is None:
+        return set()
+    wanted = {(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["type"] == SignalKind.END_OF_SUPPLY}
+    if not wanted:
+        return set()
+    found = Signal.objects.filter(
+        partner=context.partner, kind=SignalKind.EARLY, postcode__in={postcode for postcode, _ in wanted}
+    ).values_list("postcode", "house_number", "house_number_addition")
+    return {(p, n, a.upper()) for p, n, a in found if (p, n) in wanted}
+
+
+def _insert_signals(rows: list[tuple[Any, ...]]) -> None:
+    """Many rows at once: COPY on PostgreSQL, executemany elsewhere (the ORM's bulk_create spends
+    most of its time building objects at this size)."""
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    columns = ", ".join(SIGNAL_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(SIGNAL_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _count_rows(delivery: Delivery, required: frozenset[str]) -> int:
+    return sum(1 for _ in open_rows(bytes(delivery.content), delivery.file_format, required))
+
+
+def process_delivery(delivery_id: int, *, chunk_size: int = CHUNK) -> Delivery:
+    """Process (or continue processing) one delivery. Safe to call again at any moment."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("organisation").get(pk=delivery_id)
+        if delivery.status in (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE):
+            return delivery
+        if delivery.started_at is None:
+            delivery.started_at = timezone.now()
+        delivery.status = DeliveryStatus.PROCESSING
+        delivery.save(update_fields=["status", "started_at"])
+    required = CAK_REQUIRED if delivery.source == DeliverySource.CAK else REQUIRED
+    try:
+        if delivery.rows_total is None:
+            total = _count_rows(delivery, required)
+            Delivery.objects.filter(pk=delivery_id, rows_total__isnull=True).update(rows_total=total)
+            delivery.rows_total = total
+        rows = open_rows(bytes(delivery.content), delivery.file_format, required)
+        context = Context(delivery)
+        done = delivery.rows_done
+        for chunk in _chunks(islice(rows, done, None), chunk_size):
+            outcome = evaluate(chunk, context, delivery_id)
+            if not _commit_chunk(delivery_id, done, len(chunk), outcome):
+                break  # another run got there first; it finishes the delivery
+            done += len(chunk)
+    except UnreadableFile as error:
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=DeliveryStatus.UNREADABLE, error=str(error)[:500], finished_at=timezone.now()
+            )
+        return Delivery.objects.get(pk=delivery_id)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("organisation").get(pk=delivery_id)
+        if delivery.status == DeliveryStatus.PROCESSING and delivery.rows_done >= (delivery.rows_total or 0):
+            delivery.status = DeliveryStatus.DONE
+            delivery.finished_at = timezone.now()
+            delivery.save(update_fields=["status", "finished_at"])
+            record(
+                action="signals.delivery_processed",
+                organisation=delivery.organisation,
+                obj=delivery,
+                details={"accepted": delivery.accepted, "rejected": delivery.rejected, "flagged": delivery.flagged},
+            )
+    return delivery
+
+
+def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> bool:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.rows_done != start:
+            return False
+        if outcome.signals:
+            _insert_signals(outcome.signals)
+        if outcome.errors:
+            RowError.objects.bulk_create(
+                [
+                    RowError(delivery_id=delivery_id, row_number=n, field=f, message=m[:300])
+                    for n, f, m in outcome.errors
+                ]
+            )
+        delivery.rows_done = start + size
+        delivery.accepted += len(outcome.signals)
+        delivery.rejected += outcome.rejected
+        delivery.flagged += outcome.flagged
+        delivery.save(update_fields=["rows_done", "accepted", "rejected", "flagged"])
+    return True
+
+
+def is_municipal(organisation: Organisation) -> bool:
+    return organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)

@@ -1,0 +1,151 @@
+"""Reading a stored delivery as rows of text, streaming: CSV (comma or semicolon, UTF-8 or the
+Windows encoding Excel writes), XLSX (first sheet), or the API's JSON. Row numbers are those a
+person sees: in a file the header is row 1, so the first signal is row 2; in the API the first
+signal is 1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from lcv.signals.columns import NAMES, REQUIRED
+from lcv.signals.rules import unknown_columns
+
+Row = tuple[int, dict[str, str]]
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; nothing of it is processed. The message is Dutch."""
+
+
+def _header(cells: list[Any]) -> list[str]:
+    return [str(cell or "").strip().lower().replace(" ", "_").replace("-", "_") for cell in cells]
+
+
+def _check_header(header: list[str], required: frozenset[str]) -> None:
+    if not any(header):
+        raise UnreadableFile("Het bestand is leeg of de eerste regel bevat geen kolomnamen.")
+    unknown = unknown_columns(header)
+    if unknown:
+        raise UnreadableFile(
+            "Onbekende kolom(men): "
+            + ", ".join(unknown[:5])
+            + ". Gebruik de kolomnamen uit het sjabloon; andere gegevens mogen niet worden aangeleverd."
+        )
+    missing = sorted(required - set(header), key=NAMES.index)
+    if missing:
+        raise UnreadableFile("Verplichte kolom(men) ontbreken: " + ", ".join(missing) + ".")
+
+
+def _text(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def _csv_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+    text = _text(content)
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _header(next(reader))
+    except StopIteration:
+        raise UnreadableFile("Het bestand is leeg.") from None
+    except csv.Error as error:
+        raise UnreadableFile(f"Het bestand is geen leesbaar CSV-bestand ({error}).") from error
+    _check_header(header, required)
+
+    def rows() -> Iterator[Row]:
+        number = 1
+        try:
+            for cells in reader:
+                number = reader.line_num
+                if not any(cell.strip() for cell in cells):
+                    continue
+                yield number, dict(zip(header, cells, strict=False))
+        except csv.Error as error:
+            raise UnreadableFile(f"Regel {number + 1} is geen leesbare CSV ({error}).") from error
+
+    return header, rows()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        header = _header(list(next(iterator)))
+    except StopIteration:
+        raise UnreadableFile("Het werkblad is leeg.") from None
+    except Exception as error:  # openpyxl raises many kinds for a damaged or non-Excel file
+        raise UnreadableFile("Het bestand is geen leesbaar Excel-bestand (.xlsx).") from error
+    _check_header(header, required)
+
+    def rows() -> Iterator[Row]:
+        for number, cells in enumerate(iterator, start=2):
+            values = [_cell(cell) for cell in cells]
+            if not any(value.strip() for value in values):
+                continue
+            yield number, dict(zip(header, values, strict=False))
+        workbook.close()
+
+    return header, rows()
+
+
+def _json_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+    try:
+        body = json.loads(content)
+        signals = body["signalen"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise UnreadableFile("De aanlevering is geen JSON met een lijst 'signalen'.") from error
+    if not isinstance(signals, list):
+        raise UnreadableFile("'signalen' moet een lijst zijn.")
+
+    def rows() -> Iterator[Row]:
+        for number, item in enumerate(signals, start=1):
+            if not isinstance(item, dict):
+                yield number, {"__fout__": "is geen object met velden"}
+                continue
+            yield number, {str(key): _cell(value) for key, value in item.items()}
+
+    return list(NAMES), rows()
+
+
+def open_rows(content: bytes, file_format: str, required: frozenset[str] = REQUIRED) -> Iterator[Row]:
+    """The rows of a delivery; raises UnreadableFile when the file itself cannot be read."""
+    readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "json": _json_rows}
+    if file_format not in readers:
+        raise UnreadableFile("Lever een CSV- of Excel-bestand (.xlsx) aan.")
+    _header_names, rows = readers[file_format](content, required)
+    return rows
+
+
+def sniff_format(file_name: str, content: bytes) -> str:
+    """csv or xlsx, from the content (an .xlsx is a ZIP) rather than trusting the name alone."""
+    if content[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if file_name.lower().endswith((".xls", ".xlsx", ".ods", ".pdf", ".doc", ".docx")) or b"\x00" in content[:4096]:
+        return "unknown"
+    return "csv"

@@ -1,0 +1,83 @@
+"""R13: delivery address -> municipality (postcode table) -> the party that receives it (the joint
+arrangement the municipality belongs to, else the municipality) -> the active agreement between
+that party and the partner, which governs the row (its art. 3.1 window, its delivery moments)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus
+from lcv.organisations.models import Municipality, Organisation, OrganisationKind
+from lcv.signals.models import PostcodeRange
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the governing agreement says about a row."""
+
+    agreement_id: int
+    window: dict[str, int | None] | None
+    delivery_days: frozenset[int] | None  # an accepted addendum's days (R14), else the default
+
+
+class Router:
+    def __init__(self, partner: Organisation | None) -> None:
+        self.municipality_names = dict(Municipality.objects.values_list("id", "name"))
+        self.party_of: dict[int, int] = {}
+        for org_id, municipality_id in Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, left_at__isnull=True
+        ).values_list("id", "municipality_id"):
+            self.party_of[municipality_id] = org_id
+        for org_id, municipality_id in Organisation.municipalities.through.objects.filter(
+            organisation__kind=OrganisationKind.JOINT_ARRANGEMENT, organisation__left_at__isnull=True
+        ).values_list("organisation_id", "municipality_id"):
+            self.party_of[municipality_id] = org_id  # a joint arrangement signs for its members
+        self.terms: dict[int, Terms] = {}
+        if partner is not None:
+            self.terms = _active_terms(partner)
+
+    def municipalities(self, addresses: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """(postcode, house number) -> municipality id, in one query for a chunk of rows."""
+        wanted = set(addresses)
+        ranges: dict[str, list[tuple[int | None, int | None, int]]] = defaultdict(list)
+        for postcode, low, high, municipality_id in PostcodeRange.objects.filter(
+            postcode__in={postcode for postcode, _ in wanted}
+        ).values_list("postcode", "house_from", "house_to", "municipality_id"):
+            ranges[postcode].append((low, high, municipality_id))
+        found: dict[tuple[str, int], int] = {}
+        for postcode, number in wanted:
+            whole = None
+            for low, high, municipality_id in ranges.get(postcode, ()):
+                if low is None and high is None:
+                    whole = municipality_id
+                elif (low or 0) <= number <= (high if high is not None else 10**9):
+                    found[(postcode, number)] = municipality_id
+                    break
+            else:
+                if whole is not None:
+                    found[(postcode, number)] = whole
+        return found
+
+
+def _active_terms(partner: Organisation) -> dict[int, Terms]:
+    agreements = list(
+        Agreement.objects.filter(partner=partner, status=AgreementStatus.ACTIVE)
+        .select_related("template")
+        .only("id", "municipal_party_id", "template__windows")
+    )
+    days: dict[int, frozenset[int]] = {}
+    for agreement_id, text in (
+        Addendum.objects.filter(agreement__in=[a.pk for a in agreements], status=AddendumStatus.ACCEPTED)
+        .exclude(delivery_days="")
+        .order_by("decided_at", "id")
+        .values_list("agreement_id", "delivery_days")
+    ):
+        days[agreement_id] = frozenset(int(day) for day in text.split(","))  # the latest accepted counts
+    return {
+        a.municipal_party_id: Terms(
+            agreement_id=a.pk, window=a.template.windows.get(partner.sector), delivery_days=days.get(a.pk)
+        )
+        for a in agreements
+    }

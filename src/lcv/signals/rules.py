@@ -1,0 +1,224 @@
+"""The rules a delivered row must meet (R10-R15), each in one place. Every message is Dutch and
+names the column; the processing adds the row number. Tests are named after the rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lcv.signals.columns import KIND_WORDS, NAMES, NO, TYPE_WORDS, YES
+from lcv.signals.models import ENERGY_TYPES, TYPES_BY_SECTOR, SignalKind, SignalType
+
+Error = tuple[str, str]  # (column, Dutch message)
+
+POSTCODE = re.compile(r"[1-9][0-9]{3}[A-Z]{2}")
+DATE_NL = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+PHONE = re.compile(r"\+?[0-9 ()-]{6,20}")
+MAX_AMOUNT = Decimal("1000000")
+LIMITS = {
+    "klantnummer": 50,
+    "voorletters": 20,
+    "tussenvoegsel": 20,
+    "achternaam": 200,
+    "toevoeging": 10,
+    "straat": 200,
+    "woonplaats": 100,
+    "email": 254,
+}
+TYPE_LIST = ", ".join(TYPE_WORDS)
+KIND_LIST = ", ".join(KIND_WORDS)
+SHUT_OFF_TYPES = frozenset({SignalType.WATER, *ENERGY_TYPES})
+DEFAULT_DELIVERY_DAYS = frozenset(range(20, 26))  # R14: the 20th to the 25th
+
+
+def _date(text: str) -> date | None:
+    match = DATE_NL.fullmatch(text)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        match = DATE_ISO.fullmatch(text)
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return None
+
+
+def _amount(text: str) -> Decimal | None:
+    text = text.replace("€", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        return None
+    return value
+
+
+def _flag(raw: Mapping[str, str], name: str, errors: list[Error]) -> bool | None:
+    text = raw.get(name, "").strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False if text else None
+    errors.append((name, f"vul ja of nee in, niet '{text[:20]}'"))
+    return None
+
+
+def parse_row(raw: Mapping[str, str], received_on: date) -> tuple[dict[str, Any], list[Error]]:
+    """Formats and required columns; R10's six types and R15's kinds as the only words that exist.
+    Returns the values for a Signal and every error found (not only the first)."""
+    errors: list[Error] = []
+    values: dict[str, Any] = {}
+    for name, limit in LIMITS.items():
+        text = raw.get(name, "").strip()
+        if len(text) > limit:
+            errors.append((name, f"te lang (ten hoogste {limit} tekens)"))
+        values[name] = text[:limit]
+    if not values["achternaam"]:
+        errors.append(("achternaam", "ontbreekt"))
+    if values["email"] and "@" not in values["email"]:
+        errors.append(("email", "is geen e-mailadres"))
+    phone = raw.get("telefoon", "").strip()
+    if phone and not PHONE.fullmatch(phone):
+        errors.append(("telefoon", "is geen telefoonnummer"))
+    values["telefoon"] = phone[:30]
+
+    postcode = raw.get("postcode", "").replace(" ", "").upper()
+    if not postcode:
+        errors.append(("postcode", "ontbreekt"))
+    elif not POSTCODE.fullmatch(postcode):
+        errors.append(("postcode", f"'{postcode[:10]}' is geen Nederlandse postcode (zoals 3511AB)"))
+    values["postcode"] = postcode[:6]
+    house = raw.get("huisnummer", "").strip()
+    if not house:
+        errors.append(("huisnummer", "ontbreekt"))
+    elif not house.isdigit() or not 0 < int(house) < 100000:
+        errors.append(("huisnummer", "alleen cijfers; een letter of toevoeging hoort in de kolom toevoeging"))
+    values["huisnummer"] = int(house) if house.isdigit() and 0 < int(house) < 100000 else 0
+
+    birth = raw.get("geboortedatum", "").strip()
+    values["geboortedatum"] = None
+    if birth:
+        parsed = _date(birth)
+        if parsed is None or parsed.year < 1900 or parsed > received_on:
+            errors.append(("geboortedatum", "geen geldige datum (dd-mm-jjjj)"))
+        else:
+            values["geboortedatum"] = parsed
+
+    type_word = raw.get("soort", "").strip().lower()
+    values["soort"] = TYPE_WORDS.get(type_word)
+    if not type_word:
+        errors.append(("soort", f"ontbreekt; kies uit {TYPE_LIST}"))
+    elif values["soort"] is None:
+        errors.append(("soort", f"'{type_word[:30]}' is geen soort uit het convenant; kies uit {TYPE_LIST}"))
+    kind_word = raw.get("type", "").strip().lower()
+    values["type"] = KIND_WORDS.get(kind_word)
+    if not kind_word:
+        errors.append(("type", f"ontbreekt; kies uit {KIND_LIST}"))
+    elif values["type"] is None:
+        errors.append(("type", f"'{kind_word[:30]}' bestaat niet; kies uit {KIND_LIST}"))
+
+    amount_text = raw.get("bedrag", "").strip()
+    amount = _amount(amount_text) if amount_text else None
+    if not amount_text:
+        errors.append(("bedrag", "ontbreekt"))
+    elif amount is None:
+        errors.append(("bedrag", "geen bedrag in euro's (zoals 123,45)"))
+    elif not Decimal(0) < amount < MAX_AMOUNT:
+        errors.append(("bedrag", "moet groter dan 0 en kleiner dan 1.000.000 euro zijn"))
+    values["bedrag"] = amount
+
+    since_text = raw.get("achterstand_sinds", "").strip()
+    since = _date(since_text) if since_text else None
+    if not since_text:
+        errors.append(("achterstand_sinds", "ontbreekt"))
+    elif since is None:
+        errors.append(("achterstand_sinds", "geen geldige datum (dd-mm-jjjj)"))
+    elif since > received_on:
+        errors.append(("achterstand_sinds", "ligt in de toekomst"))
+    values["achterstand_sinds"] = since
+    values["dagen"] = (received_on - since).days if since is not None and since <= received_on else 0
+
+    for name in ("warme_overdracht", "crisis"):
+        values[name] = bool(_flag(raw, name, errors))
+    for name in ("mvi_toegepast", "persoonlijk_contact_gezocht", "schriftelijke_herinnering", "geen_bezwaar_huurder"):
+        values[name] = _flag(raw, name, errors)
+    return values, errors
+
+
+def unknown_columns(header: list[str]) -> list[str]:
+    return [name for name in header if name and name not in NAMES]
+
+
+def r10_type_of_sector(values: Mapping[str, Any], sector: str) -> Error | None:
+    """R10: a partner signals only the types of its sector."""
+    allowed = TYPES_BY_SECTOR.get(sector, frozenset())
+    signal_type = values.get("soort")
+    if signal_type is not None and signal_type not in allowed:
+        words = ", ".join(sorted(word for word, value in TYPE_WORDS.items() if value in allowed))
+        return ("soort", f"uw organisatie mag alleen signaleren over: {words}")
+    return None
+
+
+def r11_attestations(values: Mapping[str, Any]) -> list[Error]:
+    """R11: socially responsible collection applied and personal contact attempted; for rent also a
+    written reminder sent and the tenant did not object (Besluit art. 2)."""
+    errors: list[Error] = []
+    if values.get("mvi_toegepast") is not True:
+        errors.append(("mvi_toegepast", "moet ja zijn: eerst maatschappelijk verantwoord incasseren (art. 2.1)"))
+    if values.get("persoonlijk_contact_gezocht") is not True:
+        errors.append(("persoonlijk_contact_gezocht", "moet ja zijn: eerst persoonlijk contact proberen"))
+    if values.get("soort") == SignalType.RENT:
+        if values.get("schriftelijke_herinnering") is not True:
+            errors.append(("schriftelijke_herinnering", "moet bij huur ja zijn (schriftelijke herinnering verstuurd)"))
+        if values.get("geen_bezwaar_huurder") is not True:
+            errors.append(
+                ("geen_bezwaar_huurder", "moet bij huur ja zijn; maakte de huurder bezwaar, dan geen signaal")
+            )
+    return errors
+
+
+def r11_window(values: Mapping[str, Any], window: Mapping[str, Any] | None) -> Error | None:
+    """R11: at least the number of days of arrears of art. 3.1 in the agreement that governs the row.
+    (The municipality's own minimum amount is a handling decision, not checked here.)"""
+    if window is None or values.get("achterstand_sinds") is None:
+        return None
+    minimum = int(window.get("min_days") or 0)
+    if values["dagen"] < minimum:
+        return (
+            "achterstand_sinds",
+            f"{values['dagen']} dagen achterstand; de overeenkomst staat signaleren toe vanaf {minimum} dagen",
+        )
+    return None
+
+
+def r15_kind_fits_type(values: Mapping[str, Any]) -> Error | None:
+    """R15: updated and eindelevering signals are energy signals; shut-off signals come from water
+    and energy companies."""
+    kind, signal_type = values.get("type"), values.get("soort")
+    if kind is None or signal_type is None:
+        return None
+    if kind in (SignalKind.UPDATED, SignalKind.END_OF_SUPPLY) and signal_type not in ENERGY_TYPES:
+        return ("type", "geactualiseerd en eindelevering bestaan alleen bij elektriciteit, gas en warmte")
+    if kind == SignalKind.SHUT_OFF and signal_type not in SHUT_OFF_TYPES:
+        return ("type", "afsluiting bestaat alleen bij drinkwater, elektriciteit, gas en warmte")
+    return None
+
+
+def r14_outside_delivery_moment(received_on: date, delivery_days: frozenset[int] | None) -> bool:
+    """R14: delivered outside the agreed moments (the 20th-25th, or the days of an accepted addendum):
+    accepted, and flagged."""
+    return received_on.day not in (delivery_days or DEFAULT_DELIVERY_DAYS)
+
+
+def r15_without_earlier_signal(kind: str | None, earlier_early_signal: bool) -> bool:
+    """R15: an eindelevering signal without an earlier vroegsignaal from the same partner for that
+    address: accepted, and flagged."""
+    return kind == SignalKind.END_OF_SUPPLY and not earlier_early_signal

@@ -1,0 +1,53 @@
+"""Processing a delivery end to end: verdicts per row, counts, nothing lost, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from lcv.signals.intake import receive_file
+from lcv.signals.models import Delivery, DeliveryStatus, RowError, Signal
+from lcv.signals.processing import process_delivery
+from lcv.testing.signals import csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+
+def deliver(world, rows, name="signalen.csv", **kwargs):
+    received = receive_file(
+        organisation=world["water"], actor=world["deliverer"], file_name=name, content=csv_bytes(rows, **kwargs)
+    )
+    return process_delivery(received.delivery.pk)
+
+
+def test_good_rows_become_signals_and_bad_rows_are_reported_per_field(world):
+    delivery = deliver(
+        world,
+        [
+            row(),
+            row(postcode="3701AA", huisnummer="3", klantnummer="K2"),
+            row(bedrag="veel", postcode="9999"),
+        ],
+    )
+    assert delivery.status == DeliveryStatus.DONE
+    assert (delivery.rows_total, delivery.rows_done, delivery.accepted, delivery.rejected) == (3, 3, 2, 1)
+    signals = list(Signal.objects.order_by("row_number"))
+    assert [s.municipal_party for s in signals] == [world["utrecht"], world["zeist"]]
+    assert signals[0].row_number == 2  # the header is row 1
+    assert signals[0].agreement.partner == world["water"]
+    errors = sorted(RowError.objects.values_list("row_number", "field"))
+    assert errors == [(4, "bedrag"), (4, "postcode")]
+
+
+def test_running_again_changes_nothing(world):
+    delivery = deliver(world, [row(), row(bedrag="x")])
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PROCESSING)
+    process_delivery(delivery.pk)
+    assert Signal.objects.count() == 1
+    assert RowError.objects.count() == 1
+
+
+def test_an_unreadable_file_is_refused_whole_with_a_dutch_reason(world):
+    delivery = deliver(world, [row()], header=["naam", "bsn"])
+    assert delivery.status == DeliveryStatus.UNREADABLE
+    assert "Onbekende kolom(men): naam, bsn" in delivery.error
+    assert not Signal.objects.exists()
