@@ -33,6 +33,7 @@ def test_good_rows_become_signals_and_bad_rows_are_reported_per_field(world):
     signals = list(Signal.objects.order_by("row_number"))
     assert [s.municipal_party for s in signals] == [world["utrecht"], world["zeist"]]
     assert signals[0].row_number == 2  # the header is row 1
+    assert signals[0].agreement is not None
     assert signals[0].agreement.partner == world["water"]
     errors = sorted(RowError.objects.values_list("row_number", "field"))
     assert errors == [(4, "bedrag"), (4, "postcode")]
