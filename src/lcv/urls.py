@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("lcv.agreements.urls")),
     path("", include("lcv.agreements.urls_public")),
     path("", include("lcv.agreements.urls_helpdesk")),
+    path("", include("lcv.signals.urls")),
     path("beheer/audit/", include("lcv.audit.urls")),
     path("dev/mail/", include("lcv.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -51,7 +51,9 @@ class Action(enum.StrEnum):
     END_AGREEMENT = "agreement.end"
     MANAGE_ADDENDA = "addendum.manage"
     RECORD_LOCAL_COVENANT = "agreement.local_covenant"
+    DELIVER_SIGNALS = "signal.deliver"  # partners: files, form; municipalities: the CAK file
     MANAGE_AGREEMENTS = "agreement.manage"  # helpdesk: withdraw, departures, local covenants, windows
+    MANAGE_API_TOKENS = "api_token.manage"  # a signal partner's contact: its API tokens
 
 
 RULES: dict[Action, Rule] = {
@@ -70,6 +72,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_ADDENDA: Rule(frozenset({Role.CONTACT, Role.SIGNATORY}), Scope.OWN),
     Action.RECORD_LOCAL_COVENANT: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.MANAGE_AGREEMENTS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+    Action.MANAGE_API_TOKENS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.DELIVER_SIGNALS: Rule(frozenset({Role.DELIVERER, Role.CONTACT, Role.HANDLER}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -38,6 +38,12 @@ ANY_LOGGED_IN = {
     "agreements:to_sign",
     "agreements:release",  # releases only agreements of the person's own organisation (tested in agreements)
     "agreements:sign",  # signs only for the person's own organisation (tested in agreements)
+    "signals:deliveries",  # the person's own organisation's deliveries (tested in signals)
+    "signals:upload",
+    "signals:single_signal",
+    "signals:per_municipality",
+    "signals:template_csv",
+    "signals:template_xlsx",
 }
 
 
@@ -91,6 +97,7 @@ POST_ONLY = {
     "agreements:addendum_decide",
     "agreements:local_covenant",
     "agreements_helpdesk:act",
+    "signals:upload",
     "agreements_helpdesk:departure",
     "agreements_helpdesk:template_windows",
 }
@@ -182,6 +189,21 @@ def _addendum(name: str) -> tuple[str, Organisation]:
 
 ORGANISATION_SCOPED["agreements:addendum_file"] = lambda: _addendum("agreements:addendum_file")
 ORGANISATION_SCOPED["agreements:addendum_decide"] = lambda: _addendum("agreements:addendum_decide")
+
+
+def _delivery(name: str) -> tuple[str, Organisation]:
+    from lcv.signals.models import Delivery
+
+    partner = make_organisation(name="Water Midden", sector="water")
+    delivery = Delivery.objects.create(
+        organisation=partner, source="upload", file_format="csv", content=b"achternaam\n", sha256="0" * 64
+    )
+    return reverse(name, args=[delivery.pk]), partner
+
+
+ORGANISATION_SCOPED["signals:delivery"] = lambda: _delivery("signals:delivery")
+ORGANISATION_SCOPED["signals:progress"] = lambda: _delivery("signals:progress")
+ORGANISATION_SCOPED["signals:error_report"] = lambda: _delivery("signals:error_report")
 
 
 @scoped("organisations:change_request_new")

@@ -1,0 +1,92 @@
+"""The one-signal form for small private landlords and other partners without a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lcv.signals.columns import COLUMNS, TYPE_WORDS, WORD_FOR_KIND
+from lcv.signals.models import TYPES_BY_SECTOR, SignalKind
+
+YES_NO = [("ja", _("Ja")), ("nee", _("Nee"))]
+LABELS = {
+    "klantnummer": _("Uw klantnummer (niet verplicht)"),
+    "voorletters": _("Voorletters"),
+    "tussenvoegsel": _("Tussenvoegsel"),
+    "achternaam": _("Achternaam"),
+    "geboortedatum": _("Geboortedatum (dd-mm-jjjj)"),
+    "postcode": _("Postcode van de woning"),
+    "huisnummer": _("Huisnummer"),
+    "toevoeging": _("Toevoeging"),
+    "straat": _("Straat"),
+    "woonplaats": _("Woonplaats"),
+    "telefoon": _("Telefoonnummer"),
+    "email": _("E-mailadres"),
+    "soort": _("Soort achterstand"),
+    "type": _("Soort signaal"),
+    "bedrag": _("Bedrag van de achterstand in euro's"),
+    "achterstand_sinds": _("Achterstand ontstaan op (dd-mm-jjjj)"),
+    "warme_overdracht": _("Warme overdracht: ik sprak de bewoner en vraag de gemeente het over te nemen"),
+    "crisis": _("Dreigende situatie (huisuitzetting, afsluiting)"),
+    "mvi_toegepast": _("Ik heb eerst maatschappelijk verantwoord geïncasseerd"),
+    "persoonlijk_contact_gezocht": _("Ik heb geprobeerd persoonlijk contact te krijgen"),
+    "schriftelijke_herinnering": _(
+        "Huur: ik stuurde een schriftelijke herinnering die aanbood de gegevens door te geven"
+    ),
+    "geen_bezwaar_huurder": _("Huur: de huurder maakte geen bezwaar"),
+}
+CHECKBOXES = (
+    "warme_overdracht",
+    "crisis",
+    "mvi_toegepast",
+    "persoonlijk_contact_gezocht",
+    "schriftelijke_herinnering",
+    "geen_bezwaar_huurder",
+)
+
+
+class SignalForm(forms.Form):
+    """Plain text fields: the processing judges them, with the same rules and messages as a file."""
+
+    reference = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, sector: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TYPES_BY_SECTOR.get(sector, frozenset())
+        for column in COLUMNS:
+            if column.rent_only and "rent" not in allowed:
+                continue
+            label = LABELS[column.name]
+            if column.name in CHECKBOXES:
+                self.fields[column.name] = forms.BooleanField(label=label, required=False)
+            elif column.name == "soort":
+                choices = [(word, word) for word, value in TYPE_WORDS.items() if value in allowed]
+                self.fields["soort"] = forms.ChoiceField(label=label, choices=choices)
+            elif column.name == "type":
+                kinds = [SignalKind.EARLY]
+                if allowed & {"electricity", "gas", "heat", "water"}:
+                    kinds.append(SignalKind.SHUT_OFF)
+                if allowed & {"electricity", "gas", "heat"}:
+                    kinds += [SignalKind.UPDATED, SignalKind.END_OF_SUPPLY]
+                self.fields["type"] = forms.ChoiceField(
+                    label=label, choices=[(WORD_FOR_KIND[k], SignalKind(k).label) for k in kinds]
+                )
+            else:
+                self.fields[column.name] = forms.CharField(
+                    label=label, required=False, max_length=254, help_text=column.description
+                )
+                self.fields[column.name].widget.attrs["autocomplete"] = "off"
+
+    def raw_values(self) -> dict[str, str]:
+        """The values as the processing reads them from a file: text, and ja/nee for the checkboxes."""
+        values: dict[str, str] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "reference":
+                continue
+            if name in CHECKBOXES:
+                values[name] = "ja" if value else "nee"
+            else:
+                values[name] = str(value or "")
+        return values

@@ -1,0 +1,190 @@
+"""The portal side: upload, progress, outcome, error report, template, one-signal form, CAK."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, Signal
+from lcv.signals.processing import process_delivery
+from lcv.testing.auth import login_verified
+from lcv.testing.factories import member
+from lcv.testing.signals import csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content, name="signalen.csv"):
+    return client.post(
+        reverse("signals:upload"), {"bestand": SimpleUploadedFile(name, content, content_type="text/csv")}, follow=True
+    )
+
+
+def test_upload_stores_first_then_shows_progress_and_outcome(world, client, django_capture_on_commit_callbacks):
+    login_verified(client, world["deliverer"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(client, csv_bytes([row(), row(bedrag="=1+1")]))
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.RECEIVED  # stored as received; processing is queued
+    assert bytes(delivery.content) == csv_bytes([row(), row(bedrag="=1+1")])
+    assert len(callbacks) == 1  # the processing task is queued on commit
+    page = response.content.decode()
+    assert "wordt verwerkt" in page
+    assert 'hx-get="/aanleveringen/' in page  # the progress polls
+    process_delivery(delivery.pk)
+    fragment = client.get(reverse("signals:progress", args=[delivery.pk]), headers={"HX-Request": "true"})
+    assert fragment["HX-Refresh"] == "true"
+    page = client.get(reverse("signals:delivery", args=[delivery.pk])).content.decode()
+    assert 'data-testid="count-accepted">1<' in page
+    assert "geen bedrag in euro" in page
+    report = client.get(reverse("signals:error_report", args=[delivery.pk])).content.decode("utf-8-sig")
+    lines = report.splitlines()
+    assert lines[0] == "rij;veld;melding"
+    assert lines[1].startswith("3;bedrag;")
+
+
+def test_the_same_file_twice_is_recognised_and_not_processed_again(world, client):
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row()]))
+    process_delivery(Delivery.objects.get().pk)
+    response = upload(client, csv_bytes([row()]), name="opnieuw.csv")
+    assert "al eerder aangeleverd" in response.content.decode()
+    assert Delivery.objects.count() == 1
+    assert Signal.objects.count() == 1
+
+
+def test_a_file_that_is_not_csv_or_excel_is_refused_with_a_dutch_message(world, client):
+    login_verified(client, world["deliverer"])
+    response = upload(client, b"%PDF-1.4 niet een lijst", name="brief.pdf")
+    assert "Lever een CSV-bestand of een Excel-bestand" in response.content.decode()
+    assert not Delivery.objects.exists()
+
+
+def test_the_excel_template_round_trips_through_the_processing(world, client):
+    from openpyxl import load_workbook
+
+    login_verified(client, world["deliverer"])
+    template = client.get(reverse("signals:template_xlsx")).content
+    sheet = load_workbook(io.BytesIO(template)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["klantnummer", "voorletters", "tussenvoegsel", "achternaam"]
+    upload(client, template, name="sjabloon.xlsx")
+    delivery = process_delivery(Delivery.objects.get().pk)
+    assert delivery.file_format == "xlsx"
+    assert (delivery.accepted, delivery.rejected) == (1, 0)
+    csv_template = client.get(reverse("signals:template_csv")).content.decode("utf-8-sig")
+    assert csv_template.splitlines()[0].startswith("klantnummer;voorletters;")
+
+
+def test_one_signal_through_the_form_is_judged_at_once(world, client):
+    login_verified(client, world["deliverer"])
+    form = client.get(reverse("signals:single_signal"))
+    reference = form.context["form"].initial["reference"]
+    data = {
+        "reference": reference,
+        "achternaam": "Berg",
+        "postcode": "3511 ab",
+        "huisnummer": "12",
+        "soort": "drinkwater",
+        "type": "vroegsignaal",
+        "bedrag": "120,00",
+        "achterstand_sinds": "01-01-2026",
+        "mvi_toegepast": "on",
+        "persoonlijk_contact_gezocht": "on",
+    }
+    response = client.post(reverse("signals:single_signal"), data, follow=True)
+    assert "Het signaal is aangenomen" in response.content.decode()
+    client.post(reverse("signals:single_signal"), data)  # a double click
+    assert Signal.objects.count() == 1
+    assert Delivery.objects.get().source == DeliverySource.FORM
+    data["reference"] = "ander"
+    data["mvi_toegepast"] = ""
+    response = client.post(reverse("signals:single_signal"), data, follow=True)
+    text = response.content.decode()
+    assert "niet aangenomen" in text
+    assert "mvi_toegepast" in text
+
+
+def test_the_form_offers_only_the_partners_own_types(world, client):
+    login_verified(client, world["deliverer"])
+    form = client.get(reverse("signals:single_signal")).context["form"]
+    assert [value for value, _ in form.fields["soort"].choices] == ["drinkwater"]
+    assert "schriftelijke_herinnering" not in form.fields
+
+
+def test_signals_per_municipality_count_only_the_partners_own(world, client):
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row(), row(klantnummer="2"), row(postcode="3701AA")]))
+    process_delivery(Delivery.objects.get().pk)
+    response = client.get(reverse("signals:per_municipality"))
+    rows = list(response.context["page"].object_list)
+    assert [(r["municipal_party__name"], r["total"]) for r in rows] == [("Gemeente Utrecht", 2), ("Gemeente Zeist", 1)]
+
+
+def test_a_municipality_uploads_its_cak_file_for_its_own_residents(world, client):
+    contact = member(world["utrecht"], "contact")
+    login_verified(client, contact)
+    cak = csv_bytes(
+        [
+            {
+                "achternaam": "Berg",
+                "postcode": "3511AB",
+                "huisnummer": "1",
+                "bedrag": "600",
+                "achterstand_sinds": "01-06-2025",
+            },
+            {
+                "achternaam": "Smit",
+                "postcode": "3701AA",
+                "huisnummer": "2",
+                "bedrag": "700",
+                "achterstand_sinds": "01-06-2025",
+            },
+        ],
+        header=["achternaam", "postcode", "huisnummer", "bedrag", "achterstand_sinds"],
+    )
+    upload(client, cak, name="cak.csv")
+    delivery = process_delivery(Delivery.objects.get().pk)
+    assert delivery.source == DeliverySource.CAK
+    assert (delivery.accepted, delivery.rejected) == (1, 1)
+    signal = Signal.objects.get()
+    assert signal.from_cak
+    assert signal.partner is None
+    assert signal.agreement is None
+    assert signal.signal_type == "health_insurance"
+    assert signal.municipal_party == world["utrecht"]
+    assert "niet in uw gemeente" in delivery.row_errors.get().message
+
+
+def test_another_partner_never_sees_a_delivery(world, client):
+    from lcv.testing.factories import make_organisation
+
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row()]))
+    delivery = Delivery.objects.get()
+    other = member(make_organisation(name="Water Elders", sector="water"), "deliverer")
+    login_verified(client, other)
+    for name in ("signals:delivery", "signals:progress", "signals:error_report"):
+        assert client.get(reverse(name, args=[delivery.pk])).status_code == 404
+    assert client.get(reverse("signals:deliveries")).context["page"].paginator.count == 0
+
+
+def test_the_error_report_neutralises_spreadsheet_formulas(world, client):
+    from lcv.signals.intake import receive_form
+
+    received = receive_form(
+        organisation=world["water"],
+        actor=world["deliverer"],
+        values={**row(), '=HYPERLINK("http://x")': "1"},
+        reference="formule",
+    )
+    process_delivery(received.delivery.pk)
+    login_verified(client, world["deliverer"])
+    report = client.get(reverse("signals:error_report", args=[received.delivery.pk])).content.decode("utf-8-sig")
+    import csv
+
+    [_header, (number, field, _message)] = list(csv.reader(io.StringIO(report), delimiter=";"))
+    assert (number, field) == ("1", "'=HYPERLINK(\"http://x\")")
