@@ -182,6 +182,17 @@ AXES_USERNAME_CALLABLE = "lcv.accounts.throttling.login_name"
 
 OTP_TOTP_ISSUER = "LCV-portaal"
 
+LCV_SIGNAL_CHUNK_ROWS = env.integer(
+    "LCV_SIGNAL_CHUNK_ROWS",
+    2000,
+    "Rows of a delivery judged and committed together; a stopped worker resumes after the last committed chunk.",
+)
+LCV_SIGNAL_STALLED_MINUTES = env.integer(
+    "LCV_SIGNAL_STALLED_MINUTES",
+    5,
+    "A delivery without progress for this long (its worker stopped) is queued again by the schedule.",
+)
+
 BEHIND_TLS_PROXY = env.boolean(
     "BEHIND_TLS_PROXY",
     False,
@@ -232,6 +243,10 @@ WHITENOISE_USE_FINDERS = DEBUG or LCV_DEMO
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# A request body held in memory: the partner API takes up to 5,000 signals in one JSON body (a few
+# MB). Uploaded files do not count towards this limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,11 @@
 """The schedule of periodic jobs, run by the worker (`lcv worker`).
 
-A job is an ordinary `django.tasks` task plus a cadence: daily at a set time, or weekly on a set
-weekday and time, in Europe/Amsterdam. Each time the scheduler ticks it claims the most recent slot
-of every job (one `ScheduledRun` row, unique per job and slot) and enqueues the task only when the
-claim is new. So a slot runs once however many workers tick, and a worker that was down catches up
-on a missed slot as long as it is younger than the job's `catch_up` window.
+A job is an ordinary `django.tasks` task plus a cadence: daily at a set time, weekly on a set
+weekday and time, or every so many minutes, in Europe/Amsterdam. Each time the scheduler ticks it
+claims the most recent slot of every job (one `ScheduledRun` row, unique per job and slot) and
+enqueues the task only when the claim is new. So a slot runs once however many workers tick, and a
+worker that was down catches up on a missed slot as long as it is younger than the job's
+`catch_up` window.
 """
 
 from __future__ import annotations
@@ -29,13 +30,17 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 class Job:
     name: str
     task_path: str  # dotted path of a django.tasks Task taking no arguments
-    at: time
+    at: time = time(0, 0)
     weekday: int | None = None  # None: every day; 0: Monday … 6: Sunday
     catch_up: timedelta = timedelta(hours=12)
+    every: timedelta | None = None  # set: every so often (slots counted from midnight), not daily
 
     def last_slot(self, now: datetime) -> datetime:
         """The latest moment at or before `now` at which this job is due (aware, Amsterdam)."""
         local = now.astimezone(AMSTERDAM)
+        if self.every is not None:
+            midnight = datetime.combine(local.date(), time(0, 0), tzinfo=AMSTERDAM)
+            return midnight + self.every * ((local - midnight) // self.every)
         day = local.date()
         while True:
             slot = datetime.combine(day, self.at, tzinfo=AMSTERDAM)

@@ -8,6 +8,7 @@ class SignalsConfig(AppConfig):
 
     def ready(self) -> None:
         from lcv.accounts.policy import register_owner
+        from lcv.signals import tasks  # noqa: F401  (registers the periodic jobs)
         from lcv.signals.models import ApiToken, Delivery
 
         register_owner(Delivery, lambda delivery: [delivery.organisation])

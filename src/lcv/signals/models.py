@@ -97,6 +97,8 @@ class Delivery(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     flagged = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # the last sign of life of the run processing it (a chunk committed); see resume_stalled
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

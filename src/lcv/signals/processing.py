@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from lcv.audit.services import record
@@ -29,7 +31,6 @@ from lcv.signals.reading import Row, UnreadableFile, open_rows
 from lcv.signals.routing import Router
 
 logger = logging.getLogger("lcv.signals")
-CHUNK = 2000
 ZONE = ZoneInfo("Europe/Amsterdam")
 KNOWN = frozenset(NAMES)
 
@@ -244,8 +245,9 @@ def _count_rows(delivery: Delivery, required: frozenset[str]) -> int:
     return sum(1 for _ in open_rows(bytes(delivery.content), delivery.file_format, required))
 
 
-def process_delivery(delivery_id: int, *, chunk_size: int = CHUNK) -> Delivery:
+def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Delivery:
     """Process (or continue processing) one delivery. Safe to call again at any moment."""
+    chunk_size = chunk_size or settings.LCV_SIGNAL_CHUNK_ROWS
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("organisation").get(pk=delivery_id)
         if delivery.status in (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE):
@@ -253,7 +255,8 @@ def process_delivery(delivery_id: int, *, chunk_size: int = CHUNK) -> Delivery:
         if delivery.started_at is None:
             delivery.started_at = timezone.now()
         delivery.status = DeliveryStatus.PROCESSING
-        delivery.save(update_fields=["status", "started_at"])
+        delivery.heartbeat_at = timezone.now()
+        delivery.save(update_fields=["status", "started_at", "heartbeat_at"])
     required = CAK_REQUIRED if delivery.source == DeliverySource.CAK else REQUIRED
     try:
         if delivery.rows_total is None:
@@ -307,9 +310,29 @@ def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> 
         delivery.accepted += len(outcome.signals)
         delivery.rejected += outcome.rejected
         delivery.flagged += outcome.flagged
-        delivery.save(update_fields=["rows_done", "accepted", "rejected", "flagged"])
+        delivery.heartbeat_at = timezone.now()
+        delivery.save(update_fields=["rows_done", "accepted", "rejected", "flagged", "heartbeat_at"])
     return True
 
 
 def is_municipal(organisation: Organisation) -> bool:
     return organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
+
+
+def resume_stalled(*, stalled_after: timedelta | None = None) -> list[int]:
+    """Queue again every delivery that is waiting or half done and has shown no progress for a while
+    (its worker was stopped or killed). Processing continues after the last committed chunk."""
+    from lcv.signals.tasks import process_delivery_task
+
+    if stalled_after is None:
+        stalled_after = timedelta(minutes=settings.LCV_SIGNAL_STALLED_MINUTES)
+    before = timezone.now() - stalled_after
+    stalled = list(
+        Delivery.objects.filter(status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.PROCESSING])
+        .filter(Q(heartbeat_at__lte=before) | Q(heartbeat_at__isnull=True, received_at__lte=before))
+        .values_list("id", flat=True)
+    )
+    for delivery_id in stalled:
+        process_delivery_task.enqueue(delivery_id)
+        logger.info("delivery %s queued again after a stall", delivery_id)
+    return stalled

@@ -35,6 +35,22 @@ def test_weekly_slot_is_the_last_monday_at_the_set_hour_in_amsterdam():
     assert slot.astimezone(UTC) == datetime(2026, 7, 6, 5, 0, tzinfo=UTC)
 
 
+def test_interval_slots_count_from_midnight_and_claim_once():
+    job = Job(name="test_every", task_path=f"{__name__}.record_call", every=timedelta(minutes=5))
+    assert job.last_slot(amsterdam(2026, 11, 25, 10, 7)) == amsterdam(2026, 11, 25, 10, 5)
+    assert job.last_slot(amsterdam(2026, 11, 25, 10, 10)) == amsterdam(2026, 11, 25, 10, 10)
+    assert job.last_slot(amsterdam(2026, 11, 25, 0, 4)) == amsterdam(2026, 11, 25, 0, 0)
+
+
+@pytest.mark.django_db
+def test_an_interval_job_runs_once_per_slot():
+    job = Job(name="test_every", task_path=f"{__name__}.record_call", every=timedelta(minutes=5))
+    jobs = {job.name: job}
+    assert enqueue_due_jobs(amsterdam(2026, 11, 25, 10, 6), jobs) == ["test_every"]
+    assert enqueue_due_jobs(amsterdam(2026, 11, 25, 10, 9), jobs) == []
+    assert enqueue_due_jobs(amsterdam(2026, 11, 25, 10, 11), jobs) == ["test_every"]
+
+
 def test_daily_slot():
     assert DAILY_JOB.last_slot(amsterdam(2026, 11, 25, 6, 0)) == amsterdam(2026, 11, 24, 7, 0)
 

@@ -52,3 +52,23 @@ def test_an_unreadable_file_is_refused_whole_with_a_dutch_reason(world):
     assert delivery.status == DeliveryStatus.UNREADABLE
     assert "Onbekende kolom(men): naam, bsn" in delivery.error
     assert not Signal.objects.exists()
+
+
+def test_a_stalled_delivery_is_queued_again_and_a_live_one_is_not(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from lcv.signals.processing import resume_stalled
+
+    stalled = deliver(world, [row()])
+    live = deliver(world, [row(klantnummer="live")])
+    done = deliver(world, [row(klantnummer="klaar")])
+    long_ago = timezone.now() - timedelta(minutes=6)
+    Delivery.objects.filter(pk=stalled.pk).update(status=DeliveryStatus.PROCESSING, heartbeat_at=long_ago)
+    Delivery.objects.filter(pk=live.pk).update(status=DeliveryStatus.PROCESSING, heartbeat_at=timezone.now())
+    Delivery.objects.filter(pk=done.pk).update(heartbeat_at=long_ago)
+    before = DBTaskResult.objects.count()
+    assert resume_stalled() == [stalled.pk]
+    assert DBTaskResult.objects.count() == before + 1

@@ -187,4 +187,4 @@ def test_the_error_report_neutralises_spreadsheet_formulas(world, client):
     import csv
 
     [_header, (number, field, _message)] = list(csv.reader(io.StringIO(report), delimiter=";"))
-    assert (number, field) == ("1", "'=HYPERLINK(\"http://x\")")
+    assert (number, field) == ("1", '\'=HYPERLINK("http://x")')
