@@ -86,7 +86,7 @@ def _cell(value: Any) -> str:
         return value.strftime("%d-%m-%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
 def _xlsx_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
@@ -128,7 +128,7 @@ def _json_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Ite
             if not isinstance(item, dict):
                 yield number, {"__fout__": "is geen object met velden"}
                 continue
-            yield number, {str(key): _cell(value) for key, value in item.items()}
+            yield number, {str(key).replace("\x00", ""): _cell(value) for key, value in item.items()}
 
     return list(NAMES), rows()
 
