@@ -1,5 +1,6 @@
 """Demo data for `make run`: a helpdesk, five municipalities (Dordrecht in a joint arrangement,
-Utrecht with an executor) and twelve signal partners across the four sectors. Fictional names."""
+Utrecht with an executor), twelve signal partners across the four sectors and a synthetic postcode
+table. Fictional names."""
 
 from __future__ import annotations
 
@@ -276,6 +277,67 @@ def _registrations() -> None:
         registration.municipalities.set(Municipality.objects.filter(cbs_code__in=spec.codes))
 
 
+# A synthetic postcode table (R13), so that demo signals route: plausible-looking postcodes, not
+# CBS's real table (docs/postcodes.md). Each municipality of the demo, and a few that are not on the
+# platform, gets ten postcodes: its area and the next, with the letters below. 3511AB, the
+# template's example address, lies in Utrecht.
+DEMO_POSTCODE_AREAS = {
+    "0363": 1011,  # Amsterdam
+    "0599": 3011,  # Rotterdam
+    "0344": 3511,  # Utrecht
+    "0014": 9711,  # Groningen
+    "0505": 3311,  # Dordrecht
+    "0642": 3331,  # Zwijndrecht
+    "0590": 3351,  # Papendrecht
+    "0531": 3341,  # Hendrik-Ido-Ambacht
+    "0355": 3701,  # Zeist: not on the platform in the demo
+    "0307": 3811,  # Amersfoort: idem
+    "0392": 2011,  # Haarlem: idem
+}
+DEMO_POSTCODE_LETTERS = ("AA", "AB", "AC", "BA", "BB")
+# one postcode split over two municipalities, by house number
+DEMO_SPLIT_POSTCODES = {"3584ZZ": (("0344", 1, 49), ("0355", 51, 99))}
+
+
+def _demo_postcode_area(cbs_code: str) -> int:
+    """The area of a demo municipality; one added later without an entry gets one derived from its
+    CBS code."""
+    return DEMO_POSTCODE_AREAS.get(cbs_code, 1000 + int(cbs_code) * 37 % 8900)
+
+
+def demo_postcodes() -> dict[str, tuple[tuple[str, int | None, int | None], ...]]:
+    """postcode -> its (CBS code, house_from, house_to) rows; whole postcodes have no numbers."""
+    codes = set(DEMO_POSTCODE_AREAS)
+    for spec in ORGANISATIONS:
+        codes.update(spec.municipalities, [spec.cbs] if spec.cbs else [])
+    for registration in DEMO_REGISTRATIONS:
+        codes.update(registration.codes, [registration.cbs] if registration.cbs else [])
+    table: dict[str, tuple[tuple[str, int | None, int | None], ...]] = {}
+    for code in sorted(codes):
+        area = _demo_postcode_area(code)
+        for digits in (area, area + 1):
+            for letters in DEMO_POSTCODE_LETTERS:
+                table.setdefault(f"{digits}{letters}", ((code, None, None),))
+    table.update(DEMO_SPLIT_POSTCODES)
+    return table
+
+
+def _postcodes() -> None:
+    """Add the demo postcodes that are missing; a postcode already in the table (say, from an
+    import of CBS's file) is left as it is."""
+    from lcv.signals.models import PostcodeRange
+
+    table = demo_postcodes()
+    present = set(PostcodeRange.objects.filter(postcode__in=table).values_list("postcode", flat=True))
+    municipality_ids = dict(Municipality.objects.values_list("cbs_code", "id"))
+    PostcodeRange.objects.bulk_create(
+        PostcodeRange(postcode=postcode, house_from=low, house_to=high, municipality_id=municipality_ids[code])
+        for postcode, rows in table.items()
+        if postcode not in present
+        for code, low, high in rows
+    )
+
+
 @transaction.atomic
 def load_demo_data() -> tuple[list[tuple[str, str, str]], int]:
     """Create what is missing; return (organisation, e-mail, roles) for every demo login and the
@@ -289,4 +351,5 @@ def load_demo_data() -> tuple[list[tuple[str, str, str]], int]:
             created += _person(organisation, email, label, roles)
             logins.append((organisation.name, email, ", ".join(r.value for r in roles)))
     _registrations()
+    _postcodes()
     return logins, created
