@@ -9,6 +9,7 @@ committed chunk, so the result is exactly that of one uninterrupted run.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -241,15 +242,47 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
+class StoredContent(io.RawIOBase):
+    """A delivery's stored bytes, read from the database a slice at a time, so a large file is
+    never held whole in memory (the content is stored once and never changes)."""
+
+    def __init__(self, delivery_id: int) -> None:
+        self.delivery_id = delivery_id
+        self.position = 0
+        table = connection.ops.quote_name(Delivery._meta.db_table)
+        function = (
+            "substring(content FROM %s FOR %s)" if connection.vendor == "postgresql" else "substr(content, %s, %s)"
+        )
+        self.sql = f"SELECT {function} FROM {table} WHERE id = %s"  # noqa: S608
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [self.position + 1, len(buffer), self.delivery_id])
+            found = cursor.fetchone()
+        data = bytes(found[0] or b"") if found else b""
+        buffer[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
+def _opener(delivery_id: int) -> Any:
+    return lambda: io.BufferedReader(StoredContent(delivery_id), buffer_size=1 << 20)
+
+
 def _count_rows(delivery: Delivery, required: frozenset[str]) -> int:
-    return sum(1 for _ in open_rows(bytes(delivery.content), delivery.file_format, required))
+    return sum(1 for _ in open_rows(_opener(delivery.pk), delivery.file_format, required))
 
 
 def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Delivery:
     """Process (or continue processing) one delivery. Safe to call again at any moment."""
     chunk_size = chunk_size or settings.LCV_SIGNAL_CHUNK_ROWS
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("organisation").get(pk=delivery_id)
+        delivery = (
+            Delivery.objects.select_for_update().select_related("organisation").defer("content").get(pk=delivery_id)
+        )
         if delivery.status in (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE):
             return delivery
         if delivery.started_at is None:
@@ -263,7 +296,7 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
             total = _count_rows(delivery, required)
             Delivery.objects.filter(pk=delivery_id, rows_total__isnull=True).update(rows_total=total)
             delivery.rows_total = total
-        rows = open_rows(bytes(delivery.content), delivery.file_format, required)
+        rows = open_rows(_opener(delivery.pk), delivery.file_format, required)
         context = Context(delivery)
         done = delivery.rows_done
         for chunk in _chunks(islice(rows, done, None), chunk_size):
@@ -276,9 +309,11 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
             Delivery.objects.filter(pk=delivery_id).update(
                 status=DeliveryStatus.UNREADABLE, error=str(error)[:500], finished_at=timezone.now()
             )
-        return Delivery.objects.get(pk=delivery_id)
+        return Delivery.objects.defer("content").get(pk=delivery_id)
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("organisation").get(pk=delivery_id)
+        delivery = (
+            Delivery.objects.select_for_update().select_related("organisation").defer("content").get(pk=delivery_id)
+        )
         if delivery.status == DeliveryStatus.PROCESSING and delivery.rows_done >= (delivery.rows_total or 0):
             delivery.status = DeliveryStatus.DONE
             delivery.finished_at = timezone.now()
@@ -294,7 +329,7 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
 
 def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> bool:
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = Delivery.objects.select_for_update().defer("content").get(pk=delivery_id)
         if delivery.rows_done != start:
             return False
         if outcome.signals:

@@ -5,12 +5,13 @@ signal is 1."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from lcv.signals.columns import NAMES, REQUIRED
 from lcv.signals.rules import unknown_columns
@@ -41,25 +42,44 @@ def _check_header(header: list[str], required: frozenset[str]) -> None:
         raise UnreadableFile("Verplichte kolom(men) ontbreken: " + ", ".join(missing) + ".")
 
 
-def _text(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+Opener = Callable[[], BinaryIO]  # opens the stored bytes again, from the start
+BLOCK = 1 << 20
 
 
-def _csv_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
-    text = _text(content)
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _encoding(open_binary: Opener) -> str:
+    """UTF-8 (with or without byte-order mark) when every byte decodes, else the Windows encoding
+    Excel writes. One pass over the bytes, a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open_binary() as stream:
+        try:
+            while block := stream.read(BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _csv_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+    encoding = _encoding(open_binary)
+    with open_binary() as stream:
+        first_line = stream.read(64 * 1024).split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") >= first_line.count(b",") else ","
+    text = io.TextIOWrapper(open_binary(), encoding=encoding, errors="replace", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         header = _header(next(reader))
     except StopIteration:
+        text.close()
         raise UnreadableFile("Het bestand is leeg.") from None
     except csv.Error as error:
+        text.close()
         raise UnreadableFile(f"Het bestand is geen leesbaar CSV-bestand ({error}).") from error
-    _check_header(header, required)
+    try:
+        _check_header(header, required)
+    except UnreadableFile:
+        text.close()
+        raise
 
     def rows() -> Iterator[Row]:
         number = 1
@@ -71,6 +91,8 @@ def _csv_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iter
                 yield number, dict(zip(header, cells, strict=False))
         except csv.Error as error:
             raise UnreadableFile(f"Regel {number + 1} is geen leesbare CSV ({error}).") from error
+        finally:
+            text.close()
 
     return header, rows()
 
@@ -89,10 +111,12 @@ def _cell(value: Any) -> str:
     return str(value).replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
-def _xlsx_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+def _xlsx_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
     from openpyxl import load_workbook
 
     try:
+        with open_binary() as stream:
+            content = stream.read()  # a ZIP needs random access; .xlsx files are compressed and small
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         iterator = sheet.iter_rows(values_only=True)
@@ -114,9 +138,10 @@ def _xlsx_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Ite
     return header, rows()
 
 
-def _json_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+def _json_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
     try:
-        body = json.loads(content)
+        with open_binary() as stream:
+            body = json.loads(stream.read())  # an API body: at most a few MB
         signals = body["signalen"]
     except (ValueError, KeyError, TypeError) as error:
         raise UnreadableFile("De aanlevering is geen JSON met een lijst 'signalen'.") from error
@@ -133,12 +158,14 @@ def _json_rows(content: bytes, required: frozenset[str]) -> tuple[list[str], Ite
     return list(NAMES), rows()
 
 
-def open_rows(content: bytes, file_format: str, required: frozenset[str] = REQUIRED) -> Iterator[Row]:
-    """The rows of a delivery; raises UnreadableFile when the file itself cannot be read."""
+def open_rows(source: bytes | Opener, file_format: str, required: frozenset[str] = REQUIRED) -> Iterator[Row]:
+    """The rows of a delivery (its bytes, or a function that opens them as a stream); raises
+    UnreadableFile when the file itself cannot be read."""
     readers = {"csv": _csv_rows, "xlsx": _xlsx_rows, "json": _json_rows}
     if file_format not in readers:
         raise UnreadableFile("Lever een CSV- of Excel-bestand (.xlsx) aan.")
-    _header_names, rows = readers[file_format](content, required)
+    open_binary: Opener = (lambda: io.BytesIO(source)) if isinstance(source, bytes) else source
+    _header_names, rows = readers[file_format](open_binary, required)
     return rows
 
 
