@@ -1,11 +1,20 @@
 """Demo data for `make run`: a helpdesk, five municipalities (Dordrecht in a joint arrangement,
-Utrecht with an executor), twelve signal partners across the four sectors and a synthetic postcode
-table. Fictional names."""
+Utrecht with an executor), twelve signal partners across the four sectors, a synthetic postcode
+table, the generated agreements (three of Utrecht's active, a few released for signing, the rest
+drafts) and a processed delivery of signals from Utrecht's drinking-water company. Fictional names.
+
+Everything after the people goes through the platform's own services (generation, release,
+signing, intake, processing), as a visitor would; loading again changes nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,6 +31,9 @@ from lcv.organisations.models import (
     SignalSystem,
     role_field,
 )
+
+if TYPE_CHECKING:
+    from lcv.signals.models import Delivery
 
 DEMO_PASSWORD = "demo-LCV-2026"
 DOMAIN = "demo.lcv-portaal.nl"
@@ -204,12 +216,20 @@ def _organisation(spec: DemoOrg) -> Organisation:
     return organisation
 
 
+@cache
+def _demo_password_hash() -> str:
+    """The demo password hashed once for all demo people: hashing it per person (Argon2) made the
+    first `lcv demo` take some fifteen seconds. The password is public, so a shared salt hides
+    nothing."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _person(organisation: Organisation, email: str, label: str, roles: tuple[Role, ...]) -> bool:
     if User.objects.filter(email=email).exists():
         return False
-    user = User.objects.create_user(
-        email,
-        DEMO_PASSWORD,
+    user = User.objects.create(
+        email=email,
+        password=_demo_password_hash(),
         full_name=f"{label.capitalize()} {organisation.name}",
         job_title=label,
         phone="030 000 00 00",
@@ -338,18 +358,202 @@ def _postcodes() -> None:
     )
 
 
+# How far the demo takes some of the generated agreements, through the real services: released by
+# the municipality's contact (R3), then signed by the partner's signatory (partially signed) or by
+# both (active, R5). Signing queues the seal (R6) for the worker; the demo does not wait for it.
+RELEASED, PARTNER_SIGNED, ACTIVE = "released", "partner signed", "active"
+DEMO_AGREEMENTS: tuple[tuple[str, str, str], ...] = (
+    ("utrecht", "watermidden", ACTIVE),
+    ("utrecht", "stroomlijn", ACTIVE),
+    ("utrecht", "domstadhuur", ACTIVE),
+    ("utrecht", "polderenergie", RELEASED),
+    ("amsterdam", "amstelwonen", RELEASED),
+    ("amsterdam", "zorgsamen", RELEASED),
+    ("amsterdam", "waterwest", PARTNER_SIGNED),
+)
+
+
+def _member(organisation: Organisation, role: Role) -> User | None:
+    """The organisation's person with this role (the demo's, or whoever replaced them)."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, **{role_field(role): True})
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _sign(organisation: Organisation, agreement_ids: list[int]) -> None:
+    """The organisation's signatory signs those of the agreements still waiting for it."""
+    from lcv.agreements.models import Agreement, AgreementStatus
+    from lcv.agreements.signing import sign_agreements
+
+    waiting = list(
+        Agreement.objects.filter(
+            pk__in=agreement_ids, status__in=[AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED]
+        )
+        .exclude(signatures__organisation=organisation)
+        .values_list("id", flat=True)
+    )
+    signatory = _member(organisation, Role.SIGNATORY)
+    if waiting and signatory is not None:
+        sign_agreements(
+            agreement_ids=waiting,
+            organisation=organisation,
+            signer=signatory,
+            declared_authorised=True,
+            ip_address="127.0.0.1",
+            user_agent="LCV-demo",
+        )
+
+
+def _agreements(organisations: dict[str, Organisation]) -> None:
+    """Generate the agreements and take the pairs of DEMO_AGREEMENTS as far as they should go. A
+    step already taken is not taken again, so loading again does nothing."""
+    from lcv.agreements.generation import generate_agreements
+    from lcv.agreements.models import OPEN_STATUSES, Agreement, AgreementStatus
+    from lcv.agreements.services import release_agreements
+
+    generate_agreements()
+    plan: list[tuple[Agreement, Organisation, str]] = []
+    for municipality_slug, partner_slug, how_far in DEMO_AGREEMENTS:
+        partner = organisations[partner_slug]
+        agreement = Agreement.objects.filter(
+            municipal_party=organisations[municipality_slug], partner=partner, status__in=OPEN_STATUSES
+        ).first()
+        if agreement is not None:
+            plan.append((agreement, partner, how_far))
+    parties = [organisations[slug] for slug in dict.fromkeys(slug for slug, _, _ in DEMO_AGREEMENTS)]
+    for party in parties:
+        drafts = [a.pk for a, _, _ in plan if a.municipal_party_id == party.pk and a.status == AgreementStatus.DRAFT]
+        contact = _member(party, Role.CONTACT)
+        if drafts and contact is not None:
+            release_agreements(agreement_ids=drafts, municipal_party=party, actor=contact)
+    # the partners sign first: a pair that goes no further is left partially signed
+    for agreement, signing_partner, how_far in plan:
+        if how_far in (PARTNER_SIGNED, ACTIVE):
+            _sign(signing_partner, [agreement.pk])
+    for party in parties:
+        _sign(party, [a.pk for a, _, how_far in plan if how_far == ACTIVE and a.municipal_party_id == party.pk])
+
+
+# A small delivery of Utrecht's drinking-water company, so the delivery page, the signal lists and
+# the handler's work have content: fictional people at the synthetic Utrecht postcodes above, nine
+# rows admitted and three refused (an address in Zeist, where the company has no agreement; an
+# amount that is not one; collection not done responsibly first). Fixed dates, so the file is the
+# same every time and intake recognises it when the demo is loaded again.
+DEMO_DELIVERY_PARTNER = "watermidden"
+DEMO_DELIVERY_FILE = "demo-signalen.csv"
+
+
+# (customer number, name, address, street, amount, arrears since, other columns)
+DEMO_SIGNALS: tuple[tuple[str, str, str, str, str, str, dict[str, str]], ...] = (
+    ("WM-20001", "S. Bakker", "3511AB 12 B", "Oudegracht", "245,50", "01-10-2025", {"geboortedatum": "14-03-1981"}),
+    ("WM-20002", "M. de Groot", "3511AA 3", "Lijnmarkt", "118,20", "15-09-2025", {"telefoon": "0612345678"}),
+    ("WM-20003", "H.J. Visser", "3511AC 40 A", "Vismarkt", "87,75", "01-11-2025", {}),
+    ("WM-20004", "R. van Dijk", "3511BA 7", "Drift", "312,00", "01-06-2025", {"type": "afsluiting", "crisis": "ja"}),
+    ("WM-20005", "A. Meijer", "3511BB 21", "Choorstraat", "64,10", "01-10-2025", {"geboortedatum": "30-01-1964"}),
+    ("WM-20006", "F. Smit", "3512AA 5 bis", "Nobelstraat", "199,99", "15-08-2025", {"warme_overdracht": "ja"}),
+    ("WM-20007", "L. Mulder", "3512AB 18", "Twijnstraat", "150,00", "01-09-2025", {"email": "l.mulder@voorbeeld.nl"}),
+    ("WM-20008", "K. van den Bos", "3512BA 2", "Lange Nieuwstraat", "421,35", "01-05-2025", {"type": "afsluiting"}),
+    ("WM-20009", "T. Peters", "3584ZZ 12", "Heidelberglaan", "95,00", "01-10-2025", {}),
+    # refused: Zeist is not on the platform, so the company has no agreement there
+    ("WM-20010", "E. Hendriks", "3701AB 4", "Slotlaan", "130,00", "01-10-2025", {"woonplaats": "Zeist"}),
+    # refused: not an amount
+    ("WM-20011", "P. Dekker", "3512BB 9", "Voorstraat", "twaalf euro", "01-10-2025", {}),
+    # refused: collection was not first done in a socially responsible way (R11)
+    ("WM-20012", "N. de Kok", "3511AB 30", "Oudegracht", "76,40", "01-10-2025", {"mvi_toegepast": "nee"}),
+)
+
+
+def demo_signal_rows() -> list[dict[str, str]]:
+    """The rows of the demo delivery: each like the template's example (drinking water,
+    vroegsignaal, attestations given, in Utrecht) with its own person and address."""
+    from lcv.signals.columns import COLUMNS
+
+    example = {column.name: column.example for column in COLUMNS}
+    rows = []
+    for customer, name, address, street, amount, since, other in DEMO_SIGNALS:
+        initials, *prefix, surname = name.split()
+        postcode, number, *addition = address.split()
+        rows.append(
+            example
+            | {"geboortedatum": "", "telefoon": "", "email": "", "woonplaats": "Utrecht"}
+            | {
+                "klantnummer": customer,
+                "voorletters": initials,
+                "tussenvoegsel": " ".join(prefix),
+                "achternaam": surname,
+                "postcode": postcode,
+                "huisnummer": number,
+                "toevoeging": " ".join(addition),
+                "straat": street,
+                "bedrag": amount,
+                "achterstand_sinds": since,
+            }
+            | other
+        )
+    return rows
+
+
+def demo_delivery_csv() -> bytes:
+    """The demo delivery as a partner would upload it: the template's columns, semicolons."""
+    from lcv.signals.columns import NAMES
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(NAMES), delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(demo_signal_rows())
+    return out.getvalue().encode()
+
+
+def _delivery(partner: Organisation) -> Delivery | None:
+    """Receive the demo file as the partner's deliverer (the same file again is recognised) and
+    process it now, not in the worker, so the demo shows its result at once."""
+    from lcv.signals.intake import receive_file
+    from lcv.signals.processing import process_delivery
+
+    deliverer = _member(partner, Role.DELIVERER)
+    if deliverer is None:
+        return None
+    received = receive_file(
+        organisation=partner, actor=deliverer, file_name=DEMO_DELIVERY_FILE, content=demo_delivery_csv()
+    )
+    return process_delivery(received.delivery.pk)  # a processed delivery is returned as it is
+
+
+@dataclass(frozen=True)
+class DemoData:
+    logins: list[tuple[str, str, str]]  # (organisation, e-mail, roles) for every demo login
+    created: int  # people created now
+    agreements: int
+    active: int
+    delivery: Delivery | None
+
+
 @transaction.atomic
-def load_demo_data() -> tuple[list[tuple[str, str, str]], int]:
-    """Create what is missing; return (organisation, e-mail, roles) for every demo login and the
-    number of people created now."""
+def load_demo_data() -> DemoData:
+    """Create what is missing and take the demo's steps not taken yet."""
+    from lcv.agreements.models import Agreement, AgreementStatus
+
     logins = []
     created = 0
+    organisations: dict[str, Organisation] = {}
     for spec in ORGANISATIONS:
-        organisation = _organisation(spec)
+        organisation = organisations[spec.slug] = _organisation(spec)
         for label, roles in spec.people:
             email = f"{label}.{spec.slug}@{DOMAIN}"
             created += _person(organisation, email, label, roles)
             logins.append((organisation.name, email, ", ".join(r.value for r in roles)))
     _registrations()
     _postcodes()
-    return logins, created
+    _agreements(organisations)
+    delivery = _delivery(organisations[DEMO_DELIVERY_PARTNER])
+    return DemoData(
+        logins=logins,
+        created=created,
+        agreements=Agreement.objects.count(),
+        active=Agreement.objects.filter(status=AgreementStatus.ACTIVE).count(),
+        delivery=delivery,
+    )

@@ -97,11 +97,14 @@ def parse_row(raw: Mapping[str, str], received_on: date) -> tuple[dict[str, Any]
         errors.append(("postcode", f"'{postcode[:10]}' is geen Nederlandse postcode (zoals 3511AB)"))
     values["postcode"] = postcode[:6]
     house = raw.get("huisnummer", "").strip()
+    # ASCII digits only: str.isdigit() also accepts '²', which int() refuses; and at most five
+    # significant digits, so int() never meets a number too long to convert
+    number = int(house) if house.isascii() and house.isdigit() and len(house.lstrip("0")) <= 5 else 0
     if not house:
         errors.append(("huisnummer", "ontbreekt"))
-    elif not house.isdigit() or not 0 < int(house) < 100000:
+    elif not 0 < number < 100000:
         errors.append(("huisnummer", "alleen cijfers; een letter of toevoeging hoort in de kolom toevoeging"))
-    values["huisnummer"] = int(house) if house.isdigit() and 0 < int(house) < 100000 else 0
+    values["huisnummer"] = number if 0 < number < 100000 else 0
 
     birth = raw.get("geboortedatum", "").strip()
     values["geboortedatum"] = None

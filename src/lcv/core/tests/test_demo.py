@@ -2,8 +2,12 @@ import pytest
 from django.core.management import call_command
 
 from lcv.accounts.models import User
+from lcv.agreements.models import Agreement, AgreementDocument, AgreementHistory, AgreementStatus, Signature
+from lcv.agreements.selectors import to_sign_by
+from lcv.core.demo import DEMO_PASSWORD, load_demo_data
 from lcv.organisations.models import Membership, Organisation, OrganisationKind
 from lcv.registrations.models import Registration
+from lcv.signals.models import Delivery, RowError, Signal
 
 
 @pytest.mark.django_db
@@ -12,6 +16,8 @@ def test_demo_data_is_created_once(settings, capsys):
     call_command("demo")
     first = capsys.readouterr().out
     assert "demo-LCV-2026" in first
+    assert f"{Agreement.objects.count()} agreements, 3 active" in first
+    assert "A demo delivery of Water Midden: 9 signals accepted, 3 rows refused." in first
     counts = (User.objects.count(), Organisation.objects.count(), Registration.objects.count())
     call_command("demo")
     assert (User.objects.count(), Organisation.objects.count(), Registration.objects.count()) == counts
@@ -35,3 +41,85 @@ def test_demo_refuses_outside_demo_mode(settings):
     with pytest.raises(CommandError):
         call_command("demo")
     assert not User.objects.exists()
+
+
+def _pair(agreement: Agreement) -> tuple[str, str]:
+    return (agreement.municipal_party.name, agreement.partner.name)
+
+
+@pytest.mark.django_db
+def test_demo_takes_agreements_through_release_and_signing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        load_demo_data()
+    agreements = Agreement.objects.select_related("municipal_party", "partner")
+    active = agreements.filter(status=AgreementStatus.ACTIVE)
+    assert {_pair(a) for a in active} == {
+        ("Gemeente Utrecht", "Water Midden"),
+        ("Gemeente Utrecht", "Stroomlijn Energie"),
+        ("Gemeente Utrecht", "Domstad Huur"),
+    }
+    for agreement in active:
+        signatures = Signature.objects.filter(agreement=agreement).select_related("signer")
+        assert {s.organisation_id for s in signatures} == {agreement.municipal_party_id, agreement.partner_id}
+        for signature in signatures:
+            assert Membership.objects.get(user=signature.signer).organisation_id == signature.organisation_id
+            assert signature.signer.email.startswith("tekenbevoegde.")
+            assert (signature.ip_address, signature.user_agent) == ("127.0.0.1", "LCV-demo")
+        assert agreement.activated_at is not None
+        events = list(AgreementHistory.objects.filter(agreement=agreement).values_list("event", "to_status"))
+        assert events == [
+            ("generate", "draft"),
+            ("release", "released"),
+            ("sign", "partially_signed"),
+            ("sign", "active"),
+        ]
+    # released and waiting: both parties of Utrecht's and Amsterdam's have something to sign
+    released = agreements.filter(status=AgreementStatus.RELEASED)
+    assert len(released) == 3
+    assert not Signature.objects.filter(agreement__in=released).exists()
+    partly = agreements.get(status=AgreementStatus.PARTIALLY_SIGNED)
+    assert _pair(partly) == ("Gemeente Amsterdam", "Waterbedrijf West")
+    assert list(partly.signatures.values_list("organisation__name", flat=True)) == ["Waterbedrijf West"]
+    amsterdam = Organisation.objects.get(name="Gemeente Amsterdam")
+    assert to_sign_by(amsterdam).count() == 3
+    assert to_sign_by(Organisation.objects.get(name="Gemeente Utrecht")).count() == 1
+    assert to_sign_by(Organisation.objects.get(name="Amstel Wonen")).count() == 1
+    # the rest stays draft; nothing was set by hand: every agreement came through the services
+    assert agreements.filter(status=AgreementStatus.DRAFT).count() == agreements.count() - 7
+    assert agreements.count() > 20
+    # sealing is left to the worker: queued on commit, not done during the demo
+    assert not AgreementDocument.objects.filter(kind="final").exists()
+    assert len(callbacks) >= 3
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_changes_nothing():
+    load_demo_data()
+
+    def state() -> tuple[object, ...]:
+        return (
+            User.objects.count(),
+            Organisation.objects.count(),
+            sorted(Agreement.objects.values_list("id", "status")),
+            Signature.objects.count(),
+            AgreementHistory.objects.count(),
+            AgreementDocument.objects.count(),
+            list(Delivery.objects.values_list("id", "status", "accepted", "rejected")),
+            Signal.objects.count(),
+            RowError.objects.count(),
+        )
+
+    before = state()
+    second = load_demo_data()
+    assert state() == before
+    assert second.created == 0
+    assert (second.agreements, second.active) == (Agreement.objects.count(), 3)
+    assert second.delivery is not None
+    assert second.delivery.pk == Delivery.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_demo_people_log_in_with_the_demo_password():
+    load_demo_data()
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)

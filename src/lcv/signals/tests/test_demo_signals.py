@@ -1,12 +1,17 @@
-"""The demo's synthetic postcode table (R13): demo signals route, and loading again changes nothing."""
+"""The demo's synthetic postcode table (R13): demo signals route, and loading again changes nothing;
+the demo delivery of Water Midden is processed at once, with admitted and refused rows."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from lcv.core.demo import demo_postcodes, load_demo_data
-from lcv.organisations.models import Municipality, Organisation, OrganisationKind
-from lcv.signals.models import PostcodeRange
+import pytest
+import time_machine
+
+from lcv.agreements.models import Agreement, AgreementStatus
+from lcv.core.demo import demo_delivery_csv, demo_postcodes, load_demo_data
+from lcv.organisations.models import Membership, Municipality, Organisation, OrganisationKind
+from lcv.signals.models import Delivery, PostcodeRange, RowError, Signal
 from lcv.signals.routing import Router
 from lcv.testing.signals import postcode
 
@@ -40,3 +45,34 @@ def test_loading_the_demo_again_changes_no_postcode_and_keeps_imported_ones():
     assert table() == rows
     assert len(rows) == sum(len(ranges) for ranges in demo_postcodes().values())
     assert PostcodeRange.objects.get(postcode="3511AB").municipality.cbs_code == "0355"
+
+
+def test_the_demo_delivery_is_processed_with_accepted_and_refused_rows():
+    load_demo_data()
+    water = Organisation.objects.get(name="Water Midden")
+    delivery = Delivery.objects.get()
+    assert (delivery.organisation, delivery.file_name, delivery.status) == (water, "demo-signalen.csv", "done")
+    assert delivery.received_by == Membership.objects.get(organisation=water, is_deliverer=True).user
+    assert (delivery.rows_total, delivery.accepted, delivery.rejected) == (12, 9, 3)
+    agreement = Agreement.objects.get(partner=water, municipal_party__name="Gemeente Utrecht")
+    assert agreement.status == AgreementStatus.ACTIVE
+    signals = Signal.objects.filter(delivery=delivery)
+    assert set(signals.values_list("agreement", "municipality__cbs_code", "signal_type")) == {
+        (agreement.pk, "0344", "water")
+    }
+    assert signals.filter(postcode="3584ZZ", house_number=12).exists()  # the Utrecht half of the split postcode
+    assert signals.filter(kind="shut_off", crisis=True).exists()
+    errors = {(e.row_number, e.field) for e in RowError.objects.filter(delivery=delivery)}
+    assert errors == {(11, "postcode"), (12, "bedrag"), (13, "mvi_toegepast")}
+    assert "Zeist" in RowError.objects.get(delivery=delivery, field="postcode").message
+
+
+def test_the_demo_delivery_is_the_same_file_every_day(delivery_day):
+    load_demo_data()
+    first = Delivery.objects.get()
+    assert b"01-10-2025" in demo_delivery_csv()  # fixed dates, not today's
+    delivery_day_later = delivery_day + timedelta(days=40)
+    with time_machine.travel(delivery_day_later):
+        load_demo_data()
+    assert list(Delivery.objects.values_list("id", flat=True)) == [first.pk]
+    assert Signal.objects.count() == 9

@@ -1,4 +1,5 @@
-"""`lcv demo`: demo organisations and people, created once (running it again changes nothing)."""
+"""`lcv demo`: demo organisations and people, agreements (some active) and a processed delivery of
+signals, created once (running it again changes nothing)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.LCV_DEMO:
             raise CommandError("lcv demo runs only in demo mode (LCV_DEMO=true); it would add known passwords.")
-        logins, created = load_demo_data()
+        data = load_demo_data()
         from lcv.accounts.demo import demo_secret_base32
 
-        self.stdout.write(f"Demo data: {created} new people ({len(logins)} in all).")
+        self.stdout.write(f"Demo data: {data.created} new people ({len(data.logins)} in all).")
+        self.stdout.write(f"  {data.agreements} agreements, {data.active} active (sealed by the worker once it runs).")
+        if data.delivery is not None:
+            delivery = data.delivery
+            self.stdout.write(
+                f"  A demo delivery of {delivery.organisation.name}: {delivery.accepted} signals accepted, "
+                f"{delivery.rejected} rows refused."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for organisation, email, roles in logins:
+        for organisation, email, roles in data.logins:
             self.stdout.write(f"  {email:<46} {roles:<32} {organisation}")
         self.stdout.write("")
         self.stdout.write("Second factor for helpdesk, handler and deliverer accounts (demo only):")
