@@ -243,33 +243,43 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 
 class StoredContent(io.RawIOBase):
-    """A delivery's stored bytes, read from the database a slice at a time, so a large file is
-    never held whole in memory (the content is stored once and never changes)."""
+    """A delivery's stored bytes, read from the database a megabyte at a time, so a large file is
+    never held whole in memory (the content is stored once and never changes). It keeps one block:
+    callers that read a few kilobytes at a time (TextIOWrapper) still cost one query per block."""
+
+    BLOCK = 1 << 20
 
     def __init__(self, delivery_id: int) -> None:
         self.delivery_id = delivery_id
-        self.position = 0
+        self.position = 0  # of the next block to fetch
+        self.block = b""
+        self.offset = 0  # within self.block
         table = connection.ops.quote_name(Delivery._meta.db_table)
-        function = (
-            "substring(content FROM %s FOR %s)" if connection.vendor == "postgresql" else "substr(content, %s, %s)"
-        )
+        postgres = connection.vendor == "postgresql"
+        function = "substring(content FROM %s FOR %s)" if postgres else "substr(content, %s, %s)"
         self.sql = f"SELECT {function} FROM {table} WHERE id = %s"  # noqa: S608
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, [self.position + 1, len(buffer), self.delivery_id])
-            found = cursor.fetchone()
-        data = bytes(found[0] or b"") if found else b""
+        if self.offset >= len(self.block):
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, [self.position + 1, self.BLOCK, self.delivery_id])
+                found = cursor.fetchone()
+            self.block = bytes(found[0] or b"") if found else b""
+            self.offset = 0
+            self.position += len(self.block)
+            if not self.block:
+                return 0
+        data = self.block[self.offset : self.offset + len(buffer)]
         buffer[: len(data)] = data
-        self.position += len(data)
+        self.offset += len(data)
         return len(data)
 
 
 def _opener(delivery_id: int) -> Any:
-    return lambda: io.BufferedReader(StoredContent(delivery_id), buffer_size=1 << 20)
+    return lambda: io.BufferedReader(StoredContent(delivery_id))
 
 
 def _count_rows(delivery: Delivery, required: frozenset[str]) -> int:
