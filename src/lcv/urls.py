@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lcv.signals.api import api
+
 urlpatterns = [
     path("", include("lcv.core.urls")),
     path("account/", include("lcv.accounts.urls")),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("", include("lcv.agreements.urls_public")),
     path("", include("lcv.agreements.urls_helpdesk")),
     path("", include("lcv.signals.urls")),
+    path("", include("lcv.signals.urls_tokens")),
+    path("api/v1/", api.urls),
     path("beheer/audit/", include("lcv.audit.urls")),
     path("dev/mail/", include("lcv.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

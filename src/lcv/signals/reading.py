@@ -66,7 +66,8 @@ def _csv_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str],
         first_line = stream.read(64 * 1024).split(b"\n", 1)[0]
     delimiter = ";" if first_line.count(b";") >= first_line.count(b",") else ","
     text = io.TextIOWrapper(open_binary(), encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    # PostgreSQL text cannot hold NUL; str.replace returns the line itself when there is none
+    reader = csv.reader((line.replace("\x00", "") for line in text), delimiter=delimiter)
     try:
         header = _header(next(reader))
     except StopIteration:

@@ -27,6 +27,8 @@ PUBLIC = {
     "registrations:register",
     "registrations:thanks",
     "verification:verify",  # R6: anyone may check a sealed agreement
+    "api:openapi-json",  # the partner API's OpenAPI document (also committed in docs/api/)
+    "api:api-root",  # django-ninja's root: always 404
 }
 # No object in the URL; the view works on the person's own organisation (or none).
 ANY_LOGGED_IN = {
@@ -44,6 +46,7 @@ ANY_LOGGED_IN = {
     "signals:per_municipality",
     "signals:template_csv",
     "signals:template_xlsx",
+    "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
 }
 
 
@@ -100,6 +103,7 @@ POST_ONLY = {
     "signals:upload",
     "agreements_helpdesk:departure",
     "agreements_helpdesk:template_windows",
+    "signals_tokens:revoke",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -206,6 +210,23 @@ ORGANISATION_SCOPED["signals:progress"] = lambda: _delivery("signals:progress")
 ORGANISATION_SCOPED["signals:error_report"] = lambda: _delivery("signals:error_report")
 
 
+@scoped("signals_tokens:revoke")
+def _api_token_revoke() -> tuple[str, Organisation]:
+    from lcv.signals.tokens import create_token
+
+    partner = make_organisation(name="Water Midden", sector="water")
+    token, _plain = create_token(organisation=partner, actor=member(partner, "contact"), name="x")
+    return reverse("signals_tokens:revoke", args=[token.pk]), partner
+
+
+# The partner API authenticates with a bearer token, never with the session; that another
+# organisation's deliveries answer 404 is tested in signals/tests/test_api.py.
+API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
+    "api:deliveries": lambda: reverse("api:deliveries"),
+    "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
+}
+
+
 @scoped("organisations:change_request_new")
 def _change_request_new() -> tuple[str, Organisation]:
     organisation = municipality_organisation("0344")
@@ -229,8 +250,18 @@ def all_url_names() -> set[str]:
 
 
 def test_every_url_is_classified():
-    classified = PUBLIC | ANY_LOGGED_IN | set(PLATFORM_ONLY) | set(ORGANISATION_SCOPED)
+    classified = PUBLIC | ANY_LOGGED_IN | set(PLATFORM_ONLY) | set(ORGANISATION_SCOPED) | set(API_TOKEN_ONLY)
     assert all_url_names() - classified == set(), "classify the new URL here and test its access"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(API_TOKEN_ONLY))
+def test_api_urls_refuse_requests_without_a_token_even_when_logged_in(client, name):
+    url = API_TOKEN_ONLY[name]()
+    assert client.get(url).status_code == 401
+    partner = make_organisation(sector="water")
+    login_verified(client, member(partner, "contact", "deliverer"))
+    assert client.get(url).status_code == 401
 
 
 @pytest.mark.django_db

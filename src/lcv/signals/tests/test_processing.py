@@ -72,3 +72,11 @@ def test_a_stalled_delivery_is_queued_again_and_a_live_one_is_not(world):
     before = DBTaskResult.objects.count()
     assert resume_stalled() == [stalled.pk]
     assert DBTaskResult.objects.count() == before + 1
+
+
+def test_a_nul_character_deep_in_a_csv_is_dropped_not_a_crash(world):
+    content = csv_bytes([row(klantnummer=f"K{n}") for n in range(60)]).replace(b"K59", b"K\x0059")
+    received = receive_file(organisation=world["water"], actor=world["deliverer"], file_name="n.csv", content=content)
+    delivery = process_delivery(received.delivery.pk)
+    assert (delivery.status, delivery.accepted) == (DeliveryStatus.DONE, 60)
+    assert Signal.objects.filter(customer_number="K59").exists()
