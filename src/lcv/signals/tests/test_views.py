@@ -188,3 +188,10 @@ def test_the_error_report_neutralises_spreadsheet_formulas(world, client):
 
     [_header, (number, field, _message)] = list(csv.reader(io.StringIO(report), delimiter=";"))
     assert (number, field) == ("1", '\'=HYPERLINK("http://x")')
+
+
+def test_the_partners_contact_finds_the_api_keys_from_the_deliveries_page(world, client):
+    login_verified(client, member(world["water"], "contact"))
+    assert reverse("signals_tokens:list") in client.get(reverse("signals:deliveries")).content.decode()
+    login_verified(client, world["deliverer"])
+    assert reverse("signals_tokens:list") not in client.get(reverse("signals:deliveries")).content.decode()
