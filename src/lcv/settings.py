@@ -184,7 +184,7 @@ OTP_TOTP_ISSUER = "LCV-portaal"
 
 LCV_SIGNAL_CHUNK_ROWS = env.integer(
     "LCV_SIGNAL_CHUNK_ROWS",
-    2000,
+    5000,
     "Rows of a delivery judged and committed together; a stopped worker resumes after the last committed chunk.",
 )
 LCV_SIGNAL_STALLED_MINUTES = env.integer(

@@ -17,6 +17,7 @@ from lcv.signals.columns import NAMES, REQUIRED
 from lcv.signals.rules import unknown_columns
 
 Row = tuple[int, dict[str, str]]
+EMPTY: dict[str, str] = {}
 
 
 class UnreadableFile(Exception):
@@ -60,7 +61,7 @@ def _encoding(open_binary: Opener) -> str:
     return "utf-8-sig"
 
 
-def _csv_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
+def _csv_rows(open_binary: Opener, required: frozenset[str], as_dicts: bool = True) -> tuple[list[str], Iterator[Row]]:
     encoding = _encoding(open_binary)
     with open_binary() as stream:
         first_line = stream.read(64 * 1024).split(b"\n", 1)[0]
@@ -89,7 +90,7 @@ def _csv_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str],
                 number = reader.line_num
                 if not any(cell.strip() for cell in cells):
                     continue
-                yield number, dict(zip(header, cells, strict=False))
+                yield number, dict(zip(header, cells, strict=False)) if as_dicts else EMPTY
         except csv.Error as error:
             raise UnreadableFile(f"Regel {number + 1} is geen leesbare CSV ({error}).") from error
         finally:
@@ -168,6 +169,15 @@ def open_rows(source: bytes | Opener, file_format: str, required: frozenset[str]
     open_binary: Opener = (lambda: io.BytesIO(source)) if isinstance(source, bytes) else source
     _header_names, rows = readers[file_format](open_binary, required)
     return rows
+
+
+def count_rows(source: bytes | Opener, file_format: str, required: frozenset[str] = REQUIRED) -> int:
+    """The number of rows open_rows will give (for the progress), without building them."""
+    if file_format == "csv":
+        open_binary: Opener = (lambda: io.BytesIO(source)) if isinstance(source, bytes) else source
+        _header_names, rows = _csv_rows(open_binary, required, as_dicts=False)
+        return sum(1 for _ in rows)
+    return sum(1 for _ in open_rows(source, file_format, required))
 
 
 def sniff_format(file_name: str, content: bytes) -> str:
