@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from lcv.signals.columns import KIND_WORDS, NAMES, NO, TYPE_WORDS, YES
@@ -19,6 +20,7 @@ DATE_NL = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 PHONE = re.compile(r"\+?[0-9 ()-]{6,20}")
 MAX_AMOUNT = Decimal("1000000")
+ZERO = Decimal(0)
 LIMITS = {
     "klantnummer": 50,
     "voorletters": 20,
@@ -35,6 +37,7 @@ SHUT_OFF_TYPES = frozenset({SignalType.WATER, *ENERGY_TYPES})
 DEFAULT_DELIVERY_DAYS = frozenset(range(20, 26))  # R14: the 20th to the 25th
 
 
+@lru_cache(maxsize=8192)  # many rows share dates; a date is immutable
 def _date(text: str) -> date | None:
     match = DATE_NL.fullmatch(text)
     try:
@@ -48,6 +51,7 @@ def _date(text: str) -> date | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _amount(text: str) -> Decimal | None:
     text = text.replace("€", "").replace(" ", "")
     if "," in text:
@@ -61,12 +65,17 @@ def _amount(text: str) -> Decimal | None:
     return value
 
 
+# the answer of a ja/nee column as written, and its meaning (None: left empty)
+FLAG_WORDS: dict[str, bool | None] = {word: True for word in YES} | {word: False for word in NO} | {"": None}
+
+
 def _flag(raw: Mapping[str, str], name: str, errors: list[Error]) -> bool | None:
-    text = raw.get(name, "").strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False if text else None
+    text = raw.get(name, "")
+    if text in FLAG_WORDS:  # the usual case: exactly "ja", "nee" or empty
+        return FLAG_WORDS[text]
+    text = text.strip().lower()
+    if text in FLAG_WORDS:
+        return FLAG_WORDS[text]
     errors.append((name, f"vul ja of nee in, niet '{text[:20]}'"))
     return None
 
@@ -134,7 +143,7 @@ def parse_row(raw: Mapping[str, str], received_on: date) -> tuple[dict[str, Any]
         errors.append(("bedrag", "ontbreekt"))
     elif amount is None:
         errors.append(("bedrag", "geen bedrag in euro's (zoals 123,45)"))
-    elif not Decimal(0) < amount < MAX_AMOUNT:
+    elif not ZERO < amount < MAX_AMOUNT:
         errors.append(("bedrag", "moet groter dan 0 en kleiner dan 1.000.000 euro zijn"))
     values["bedrag"] = amount
 

@@ -97,19 +97,33 @@ def test_list_filters_and_partner_view(client, utrecht):
     assert 'name="overeenkomst"' not in content  # partners see status, they do not release
 
 
-def test_agreement_list_uses_a_constant_number_of_queries(client, utrecht):
+def test_agreement_list_of_500_uses_the_same_number_of_queries_as_of_3(client, utrecht):
     contact = member(utrecht, "contact")
     login_verified(client, contact)
     client.get(reverse("agreements:list"))  # warm up session and caches
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("agreements:list"))
-    for n in range(40):
-        partner(f"Extra {n:02d}")
+    from lcv.organisations.models import Organisation, OrganisationKind
+
+    Organisation.objects.bulk_create(
+        Organisation(
+            kind=OrganisationKind.SIGNAL_PARTNER,
+            name=f"Extra {n:03d}",
+            kvk_number=f"{90000000 + n:08d}",
+            sector=Sector.WATER,
+            national_coverage=True,
+        )
+        for n in range(497)
+    )
     generate_agreements()
+    assert Agreement.objects.filter(municipal_party=utrecht).count() == 500
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("agreements:list"))
-    assert Agreement.objects.filter(municipal_party=utrecht).count() == 43
+        first = client.get(reverse("agreements:list"))
+    with CaptureQueriesContext(connection) as last:
+        client.get(reverse("agreements:list"), {"pagina": 5})
+    assert first.context["page"].paginator.count == 500
     assert len(many) == len(few)
+    assert len(last) == len(few)
 
 
 def test_monday_notice_once_per_signatory_and_never_twice(utrecht, django_capture_on_commit_callbacks):
