@@ -113,12 +113,17 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
     """Judge a chunk of rows. Pure apart from two reads (postcode table, earlier signals)."""
     outcome = Outcome()
     parsed: list[tuple[int, dict[str, Any], list[tuple[str, str]]]] = []
+    # a file's columns were checked with its header; JSON signals each bring their own keys
+    check_keys = context.delivery.file_format == "json"
     for number, raw in rows:
         values, errors = rules.parse_row(raw, context.received_on)
-        if "__fout__" in raw:
-            errors.insert(0, ("", raw["__fout__"]))
-        unknown = [key for key in raw if key not in KNOWN and key != "__fout__"]
-        errors.extend((key[:50], "onbekend veld; gebruik alleen de velden uit de documentatie") for key in unknown[:3])
+        if check_keys:
+            if "__fout__" in raw:
+                errors.insert(0, ("", raw["__fout__"]))
+            unknown = [key for key in raw if key not in KNOWN and key != "__fout__"]
+            errors.extend(
+                (key[:50], "onbekend veld; gebruik alleen de velden uit de documentatie") for key in unknown[:3]
+            )
         if context.cak:
             if values["soort"] not in (None, SignalType.HEALTH_INSURANCE) and raw.get("soort"):
                 errors.append(("soort", "een CAK-bestand bevat alleen zorgverzekering"))
@@ -143,7 +148,7 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
         municipality_id = municipality_of.get((values["postcode"], values["huisnummer"]))
         party = context.router.party_of.get(municipality_id) if municipality_id else None
         terms = None
-        if not any(e[0] in ("postcode", "huisnummer") for e in errors):
+        if not errors or not any(e[0] in ("postcode", "huisnummer") for e in errors):
             error = _routing_error(values, context, municipality_id)
             if error:
                 errors.append(error)

@@ -88,7 +88,7 @@ def _csv_rows(open_binary: Opener, required: frozenset[str], as_dicts: bool = Tr
         try:
             for cells in reader:
                 number = reader.line_num
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():  # an empty row (only separators or spaces)
                     continue
                 yield number, dict(zip(header, cells, strict=False)) if as_dicts else EMPTY
         except csv.Error as error:
