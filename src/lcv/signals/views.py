@@ -112,9 +112,16 @@ def _own_delivery(request: HttpRequest, pk: int) -> Delivery:
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = _own_delivery(request, pk)
     errors = RowError.objects.filter(delivery=delivery)
+    flags = {}
+    if delivery.flagged and delivery.status == DeliveryStatus.DONE:
+        flags = Signal.objects.filter(delivery=delivery).aggregate(
+            outside=Count("id", filter=Q(outside_delivery_moment=True)),
+            without_earlier=Count("id", filter=Q(without_earlier_signal=True)),
+        )
     context = {
         "delivery": delivery,
         "running": delivery.status in RUNNING,
+        "flags": flags,
         "page": Paginator(errors, 100).get_page(request.GET.get("pagina")),
         "query": query_without_page(request),
     }

@@ -195,3 +195,15 @@ def test_the_partners_contact_finds_the_api_keys_from_the_deliveries_page(world,
     assert reverse("signals_tokens:list") in client.get(reverse("signals:deliveries")).content.decode()
     login_verified(client, world["deliverer"])
     assert reverse("signals_tokens:list") not in client.get(reverse("signals:deliveries")).content.decode()
+
+
+def test_the_outcome_says_why_signals_were_flagged(world, client):
+    import time_machine
+
+    with time_machine.travel("2026-03-27 10:00 +0100", tick=True):  # after the 25th
+        login_verified(client, world["deliverer"])
+        upload(client, csv_bytes([row(), row(klantnummer="2")]))
+        process_delivery(Delivery.objects.get().pk)
+        page = client.get(reverse("signals:delivery", args=[Delivery.objects.get().pk])).content.decode()
+    assert "Gemarkeerd: 2 buiten de afgesproken aanlevermomenten" in page
+    assert "0 eindelevering zonder eerder vroegsignaal" in page
