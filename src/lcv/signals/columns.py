@@ -18,20 +18,21 @@ class Column:
     rent_only: bool = False
 
 
-# Words used in files and the API for the enumerations (R10: only these six types exist).
+# Words used in files and the API for the enumerations (R10: only these six types exist). Plain
+# strings (`.value`), not enum members: these are compared and hashed for every delivered row.
 TYPE_WORDS: dict[str, str] = {
-    "huur": SignalType.RENT,
-    "drinkwater": SignalType.WATER,
-    "zorgverzekering": SignalType.HEALTH_INSURANCE,
-    "elektriciteit": SignalType.ELECTRICITY,
-    "gas": SignalType.GAS,
-    "warmte": SignalType.HEAT,
+    "huur": SignalType.RENT.value,
+    "drinkwater": SignalType.WATER.value,
+    "zorgverzekering": SignalType.HEALTH_INSURANCE.value,
+    "elektriciteit": SignalType.ELECTRICITY.value,
+    "gas": SignalType.GAS.value,
+    "warmte": SignalType.HEAT.value,
 }
 KIND_WORDS: dict[str, str] = {
-    "vroegsignaal": SignalKind.EARLY,
-    "geactualiseerd": SignalKind.UPDATED,
-    "eindelevering": SignalKind.END_OF_SUPPLY,
-    "afsluiting": SignalKind.SHUT_OFF,
+    "vroegsignaal": SignalKind.EARLY.value,
+    "geactualiseerd": SignalKind.UPDATED.value,
+    "eindelevering": SignalKind.END_OF_SUPPLY.value,
+    "afsluiting": SignalKind.SHUT_OFF.value,
 }
 WORD_FOR_TYPE = {value: word for word, value in TYPE_WORDS.items()}
 WORD_FOR_KIND = {value: word for word, value in KIND_WORDS.items()}

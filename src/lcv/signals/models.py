@@ -24,13 +24,13 @@ class SignalType(models.TextChoices):
 
 
 # R10: a partner delivers only the kinds of its sector.
-TYPES_BY_SECTOR: dict[str, frozenset[str]] = {
-    Sector.HOUSING: frozenset({SignalType.RENT}),
-    Sector.WATER: frozenset({SignalType.WATER}),
-    Sector.ENERGY: frozenset({SignalType.ELECTRICITY, SignalType.GAS, SignalType.HEAT}),
-    Sector.HEALTH_INSURANCE: frozenset({SignalType.HEALTH_INSURANCE}),
+TYPES_BY_SECTOR: dict[str, frozenset[str]] = {  # plain strings: looked up for every delivered row
+    Sector.HOUSING.value: frozenset({SignalType.RENT.value}),
+    Sector.WATER.value: frozenset({SignalType.WATER.value}),
+    Sector.ENERGY.value: frozenset({SignalType.ELECTRICITY.value, SignalType.GAS.value, SignalType.HEAT.value}),
+    Sector.HEALTH_INSURANCE.value: frozenset({SignalType.HEALTH_INSURANCE.value}),
 }
-ENERGY_TYPES = TYPES_BY_SECTOR[Sector.ENERGY]
+ENERGY_TYPES = TYPES_BY_SECTOR[Sector.ENERGY.value]
 
 
 class SignalKind(models.TextChoices):

@@ -35,6 +35,9 @@ from lcv.signals.routing import Router
 logger = logging.getLogger("lcv.signals")
 ZONE = ZoneInfo("Europe/Amsterdam")
 KNOWN = frozenset(NAMES)
+# plain strings for the comparisons made for every row (an enum member compares and hashes slowly)
+EARLY, END_OF_SUPPLY = SignalKind.EARLY.value, SignalKind.END_OF_SUPPLY.value
+RENT, HEALTH_INSURANCE = SignalType.RENT.value, SignalType.HEALTH_INSURANCE.value
 
 SIGNAL_COLUMNS = (
     "delivery_id",
@@ -125,11 +128,11 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
                 (key[:50], "onbekend veld; gebruik alleen de velden uit de documentatie") for key in unknown[:3]
             )
         if context.cak:
-            if values["soort"] not in (None, SignalType.HEALTH_INSURANCE) and raw.get("soort"):
+            if values["soort"] not in (None, HEALTH_INSURANCE) and raw.get("soort"):
                 errors.append(("soort", "een CAK-bestand bevat alleen zorgverzekering"))
             errors = [e for e in errors if e[0] not in ("soort", "type") or raw.get(e[0])]
-            values["soort"] = SignalType.HEALTH_INSURANCE
-            values["type"] = values["type"] or SignalKind.EARLY
+            values["soort"] = HEALTH_INSURANCE
+            values["type"] = values["type"] or EARLY
         else:
             error = rules.r10_type_of_sector(values, context.sector)
             if error:
@@ -170,11 +173,11 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
             else rules.r14_outside_delivery_moment(context.received_on, terms.delivery_days if terms else None)
         )
         without_earlier = rules.r15_without_earlier_signal(values["type"], address in earlier)
-        if values["type"] == SignalKind.EARLY:
+        if values["type"] == EARLY:
             earlier.add(address)
         if outside or without_earlier:
             outcome.flagged += 1
-        rent = values["soort"] == SignalType.RENT
+        rent = values["soort"] == RENT
         outcome.signals.append(
             (
                 delivery_id,
@@ -219,7 +222,7 @@ def _earlier_early_signals(context: Context, parsed: list[Any]) -> set[tuple[str
     """R15: addresses (of eindelevering rows in this chunk) with an earlier vroegsignaal of this partner."""
     if context.partner is None:
         return set()
-    wanted = {(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["type"] == SignalKind.END_OF_SUPPLY}
+    wanted = {(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["type"] == END_OF_SUPPLY}
     if not wanted:
         return set()
     found = Signal.objects.filter(
@@ -373,6 +376,12 @@ def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> 
         delivery = Delivery.objects.select_for_update().defer("content").get(pk=delivery_id)
         if delivery.rows_done != start:
             return False
+        if connection.vendor == "postgresql":
+            # A chunk lost in a database crash is simply processed again (rows_done is in this same
+            # transaction), so this commit need not wait for the disk; the delivery itself was
+            # stored with a normal, durable commit before processing started.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         if outcome.signals:
             _insert_signals(outcome.signals)
         if outcome.errors:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -33,7 +33,9 @@ LIMITS = {
 }
 TYPE_LIST = ", ".join(TYPE_WORDS)
 KIND_LIST = ", ".join(KIND_WORDS)
-SHUT_OFF_TYPES = frozenset({SignalType.WATER, *ENERGY_TYPES})
+SHUT_OFF_TYPES = frozenset({SignalType.WATER.value, *ENERGY_TYPES})
+RENT = SignalType.RENT.value
+UPDATED, END_OF_SUPPLY, SHUT_OFF = SignalKind.UPDATED.value, SignalKind.END_OF_SUPPLY.value, SignalKind.SHUT_OFF.value
 DEFAULT_DELIVERY_DAYS = frozenset(range(20, 26))  # R14: the 20th to the 25th
 
 
@@ -51,18 +53,18 @@ def _date(text: str) -> date | None:
     return None
 
 
+AMOUNT = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,2})?")
+
+
 @lru_cache(maxsize=8192)
 def _amount(text: str) -> Decimal | None:
+    """Euros with at most two decimals: "1.234,56", "1234.56", "€ 12,50"."""
     text = text.replace("€", "").replace(" ", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    if not AMOUNT.fullmatch(text):
         return None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None
-    return value
+    return Decimal(text)
 
 
 # the answer of a ja/nee column as written, and its meaning (None: left empty)
@@ -187,7 +189,7 @@ def r11_attestations(values: Mapping[str, Any]) -> list[Error]:
         errors.append(("mvi_toegepast", "moet ja zijn: eerst maatschappelijk verantwoord incasseren (art. 2.1)"))
     if values.get("persoonlijk_contact_gezocht") is not True:
         errors.append(("persoonlijk_contact_gezocht", "moet ja zijn: eerst persoonlijk contact proberen"))
-    if values.get("soort") == SignalType.RENT:
+    if values.get("soort") == RENT:
         if values.get("schriftelijke_herinnering") is not True:
             errors.append(("schriftelijke_herinnering", "moet bij huur ja zijn (schriftelijke herinnering verstuurd)"))
         if values.get("geen_bezwaar_huurder") is not True:
@@ -217,9 +219,9 @@ def r15_kind_fits_type(values: Mapping[str, Any]) -> Error | None:
     kind, signal_type = values.get("type"), values.get("soort")
     if kind is None or signal_type is None:
         return None
-    if kind in (SignalKind.UPDATED, SignalKind.END_OF_SUPPLY) and signal_type not in ENERGY_TYPES:
+    if kind in (UPDATED, END_OF_SUPPLY) and signal_type not in ENERGY_TYPES:
         return ("type", "geactualiseerd en eindelevering bestaan alleen bij elektriciteit, gas en warmte")
-    if kind == SignalKind.SHUT_OFF and signal_type not in SHUT_OFF_TYPES:
+    if kind == SHUT_OFF and signal_type not in SHUT_OFF_TYPES:
         return ("type", "afsluiting bestaat alleen bij drinkwater, elektriciteit, gas en warmte")
     return None
 
@@ -233,4 +235,4 @@ def r14_outside_delivery_moment(received_on: date, delivery_days: frozenset[int]
 def r15_without_earlier_signal(kind: str | None, earlier_early_signal: bool) -> bool:
     """R15: an eindelevering signal without an earlier vroegsignaal from the same partner for that
     address: accepted, and flagged."""
-    return kind == SignalKind.END_OF_SUPPLY and not earlier_early_signal
+    return kind == END_OF_SUPPLY and not earlier_early_signal
