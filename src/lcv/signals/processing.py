@@ -96,6 +96,10 @@ class Context:
         self.received_on: date = timezone.localtime(delivery.received_at, ZONE).date()
         self.router = Router(self.partner)
         self.own_party = organisation.pk if self.cak else None
+        # R15: addresses with a vroegsignaal accepted earlier in this run. Together with the database
+        # (earlier deliveries and chunks committed before) it gives every earlier vroegsignaal, also
+        # while the previous chunk is still being committed (see _process_pipelined).
+        self.seen_early: set[tuple[str, int, str]] = set()
 
 
 def _routing_error(values: dict[str, Any], context: Context, municipality_id: int | None) -> tuple[str, str] | None:
@@ -145,7 +149,7 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
 
     addresses = [(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["huisnummer"] and v["postcode"]]
     municipality_of = context.router.municipalities(addresses)
-    earlier = _earlier_early_signals(context, parsed)
+    earlier = _earlier_early_signals(context, parsed) | context.seen_early
     received_at = connection.ops.adapt_datetimefield_value(context.delivery.received_at)
     for number, values, errors in parsed:
         municipality_id = municipality_of.get((values["postcode"], values["huisnummer"]))
@@ -175,6 +179,7 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
         without_earlier = rules.r15_without_earlier_signal(values["type"], address in earlier)
         if values["type"] == EARLY:
             earlier.add(address)
+            context.seen_early.add(address)
         if outside or without_earlier:
             outcome.flagged += 1
         rent = values["soort"] == RENT
@@ -342,12 +347,11 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
             delivery.rows_total = total
         rows = open_rows(_opener(delivery.pk), delivery.file_format, required)
         context = Context(delivery)
-        done = delivery.rows_done
-        for chunk in _chunks(islice(rows, done, None), chunk_size):
-            outcome = evaluate(chunk, context, delivery_id)
-            if not _commit_chunk(delivery_id, done, len(chunk), outcome):
-                break  # another run got there first; it finishes the delivery
-            done += len(chunk)
+        chunks = _chunks(islice(rows, delivery.rows_done, None), chunk_size)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            _process_pipelined(chunks, context, delivery_id, delivery.rows_done)
+        else:
+            _process_in_turn(chunks, context, delivery_id, delivery.rows_done)
     except UnreadableFile as error:
         with transaction.atomic():
             Delivery.objects.filter(pk=delivery_id).update(
@@ -369,6 +373,40 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
                 details={"accepted": delivery.accepted, "rejected": delivery.rejected, "flagged": delivery.flagged},
             )
     return delivery
+
+
+def _process_in_turn(chunks: Iterator[list[Row]], context: Context, delivery_id: int, done: int) -> None:
+    for chunk in chunks:
+        outcome = evaluate(chunk, context, delivery_id)
+        if not _commit_chunk(delivery_id, done, len(chunk), outcome):
+            return  # another run got there first; it finishes the delivery
+        done += len(chunk)
+
+
+def _process_pipelined(chunks: Iterator[list[Row]], context: Context, delivery_id: int, done: int) -> None:
+    """The same, but chunk n is committed (in a second thread, with its own database connection)
+    while chunk n+1 is read and judged: the database work (COPY, foreign-key checks, commit) then
+    overlaps the Python work instead of following it. Commits stay in order, one at a time, each
+    under the lock on the delivery, so a stop at any moment leaves the same state as before."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from django.db import connections
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lcv-commit") as committer:
+        pending: Future[bool] | None = None
+        try:
+            for chunk in chunks:
+                outcome = evaluate(chunk, context, delivery_id)
+                if pending is not None and not pending.result():
+                    return  # another run got there first; it finishes the delivery
+                pending = committer.submit(_commit_chunk, delivery_id, done, len(chunk), outcome)
+                done += len(chunk)
+            if pending is not None:
+                pending.result()  # raises what the commit raised
+        finally:
+            if pending is not None:
+                pending.exception()  # wait for the last commit before the thread's connection closes
+            committer.submit(connections.close_all).result()
 
 
 def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> bool:
