@@ -37,12 +37,13 @@ MAX_SIGNALS = 5000
 MAX_ROW_ERRORS = 10000
 MAX_VALIDATION_ERRORS = 100
 
-StatusWord = Literal["ontvangen", "in_verwerking", "verwerkt", "onleesbaar"]
+StatusWord = Literal["ontvangen", "in_verwerking", "verwerkt", "onleesbaar", "mislukt"]
 STATUS_WORDS: dict[str, StatusWord] = {
     DeliveryStatus.RECEIVED: "ontvangen",
     DeliveryStatus.PROCESSING: "in_verwerking",
     DeliveryStatus.DONE: "verwerkt",
     DeliveryStatus.UNREADABLE: "onleesbaar",
+    DeliveryStatus.FAILED: "mislukt",
 }
 
 
@@ -118,7 +119,8 @@ class DeliveryIn(Schema):
 class DeliveryOut(Schema):
     aanlever_id: str
     status: StatusWord = Field(
-        description="ontvangen (wacht op verwerking), in_verwerking, verwerkt, of onleesbaar (zie `fout`)."
+        description="ontvangen (wacht op verwerking), in_verwerking, verwerkt, onleesbaar (zie `fout`) of "
+        "mislukt (niets aangenomen; zie `fout`)."
     )
     ontvangen_op: datetime
     verwerkt_op: datetime | None

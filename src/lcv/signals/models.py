@@ -52,6 +52,7 @@ class DeliveryStatus(models.TextChoices):
     PROCESSING = "processing", _("Wordt verwerkt")
     DONE = "done", _("Verwerkt")
     UNREADABLE = "unreadable", _("Onleesbaar bestand, niets verwerkt")
+    FAILED = "failed", _("Verwerking mislukt, niets aangenomen")
 
 
 class PostcodeRange(models.Model):
@@ -91,6 +92,8 @@ class Delivery(models.Model):
         _("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED
     )
     error = models.CharField(_("fout in het bestand"), max_length=500, blank=True)
+    # runs started for it; after MAX_ATTEMPTS stalled runs it is given up (processing.resume_stalled)
+    attempts = models.PositiveSmallIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)

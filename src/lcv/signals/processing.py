@@ -35,6 +35,7 @@ from lcv.signals.routing import Router
 logger = logging.getLogger("lcv.signals")
 ZONE = ZoneInfo("Europe/Amsterdam")
 KNOWN = frozenset(NAMES)
+FINISHED = (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE, DeliveryStatus.FAILED)
 # plain strings for the comparisons made for every row (an enum member compares and hashes slowly)
 EARLY, END_OF_SUPPLY = SignalKind.EARLY.value, SignalKind.END_OF_SUPPLY.value
 RENT, HEALTH_INSURANCE = SignalType.RENT.value, SignalType.HEALTH_INSURANCE.value
@@ -332,13 +333,14 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
         delivery = (
             Delivery.objects.select_for_update().select_related("organisation").defer("content").get(pk=delivery_id)
         )
-        if delivery.status in (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE):
+        if delivery.status in FINISHED:
             return delivery
         if delivery.started_at is None:
             delivery.started_at = timezone.now()
         delivery.status = DeliveryStatus.PROCESSING
         delivery.heartbeat_at = timezone.now()
-        delivery.save(update_fields=["status", "started_at", "heartbeat_at"])
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     required = CAK_REQUIRED if delivery.source == DeliverySource.CAK else REQUIRED
     try:
         if delivery.rows_total is None:
@@ -442,9 +444,17 @@ def is_municipal(organisation: Organisation) -> bool:
     return organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
 
 
+MAX_ATTEMPTS = 5
+GIVEN_UP = (
+    "De verwerking is na {attempts} pogingen gestopt door een fout in het portaal; er is niets van deze "
+    "aanlevering aangenomen. De helpdesk is gewaarschuwd. Lever het bestand later opnieuw aan."
+)
+
+
 def resume_stalled(*, stalled_after: timedelta | None = None) -> list[int]:
     """Queue again every delivery that is waiting or half done and has shown no progress for a while
-    (its worker was stopped or killed). Processing continues after the last committed chunk."""
+    (its worker was stopped or killed). Processing continues after the last committed chunk. A
+    delivery whose runs keep stopping (MAX_ATTEMPTS) is given up, all or nothing (give_up)."""
     from lcv.signals.tasks import process_delivery_task
 
     if stalled_after is None:
@@ -453,9 +463,37 @@ def resume_stalled(*, stalled_after: timedelta | None = None) -> list[int]:
     stalled = list(
         Delivery.objects.filter(status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.PROCESSING])
         .filter(Q(heartbeat_at__lte=before) | Q(heartbeat_at__isnull=True, received_at__lte=before))
-        .values_list("id", flat=True)
+        .values_list("id", "attempts")
     )
-    for delivery_id in stalled:
+    queued = []
+    for delivery_id, attempts in stalled:
+        if attempts >= MAX_ATTEMPTS:
+            give_up(delivery_id)
+            continue
         process_delivery_task.enqueue(delivery_id)
         logger.info("delivery %s queued again after a stall", delivery_id)
-    return stalled
+        queued.append(delivery_id)
+    return queued
+
+
+def give_up(delivery_id: int) -> None:
+    """All or nothing: a delivery that cannot be processed keeps none of its signals or row errors
+    (the stored file stays, so it can be looked into and delivered again)."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().defer("content").get(pk=delivery_id)
+        if delivery.status in FINISHED:
+            return
+        Signal.objects.filter(delivery=delivery).delete()
+        RowError.objects.filter(delivery=delivery).delete()
+        delivery.status = DeliveryStatus.FAILED
+        delivery.error = GIVEN_UP.format(attempts=delivery.attempts)
+        delivery.rows_done = delivery.accepted = delivery.rejected = delivery.flagged = 0
+        delivery.finished_at = timezone.now()
+        delivery.save()
+        record(
+            action="signals.delivery_given_up",
+            organisation=delivery.organisation,
+            obj=delivery,
+            details={"attempts": delivery.attempts},
+        )
+    logger.error("delivery %s given up after %s attempts", delivery_id, delivery.attempts)

@@ -80,3 +80,35 @@ def test_a_nul_character_deep_in_a_csv_is_dropped_not_a_crash(world):
     delivery = process_delivery(received.delivery.pk)
     assert (delivery.status, delivery.accepted) == (DeliveryStatus.DONE, 60)
     assert Signal.objects.filter(customer_number="K59").exists()
+
+
+def test_a_delivery_whose_runs_keep_stopping_is_given_up_whole(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lcv.signals.processing import MAX_ATTEMPTS, resume_stalled
+
+    delivery = deliver(world, [row(), row(bedrag="x")])
+    assert (Signal.objects.count(), RowError.objects.count()) == (1, 1)
+    # as if its runs were killed again and again, half-way
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PROCESSING,
+        attempts=MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )
+    assert resume_stalled() == []
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "na 5 pogingen gestopt" in delivery.error
+    assert (delivery.accepted, delivery.rejected, delivery.rows_done) == (0, 0, 0)
+    assert not Signal.objects.exists()
+    assert not RowError.objects.exists()
+    assert bytes(delivery.content)  # the file as received is kept
+    assert process_delivery(delivery.pk).status == DeliveryStatus.FAILED  # nothing runs again
+
+
+def test_each_run_counts_as_an_attempt(world):
+    delivery = deliver(world, [row()])
+    assert delivery.attempts == 1
+    assert process_delivery(delivery.pk).attempts == 1  # a finished delivery starts no new run
