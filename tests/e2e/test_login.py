@@ -20,7 +20,7 @@ ROLE_BLOCKS = {
     "contact": "Overeenkomsten",
     "signatory": "Te ondertekenen",
     "handler": "Signalen",
-    "deliverer": "Leveringen",
+    "deliverer": "Aanleveringen",
     "analyst": "Monitor",
     "helpdesk": "Helpdesk",
 }

@@ -9,6 +9,7 @@ from lcv.agreements.selectors import agreement_counts, to_sign_by
 from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
 from lcv.registrations.models import Registration, RegistrationStatus
+from lcv.signals.selectors import received_signal_count, recent_deliveries
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -30,6 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["agreement_counts"] = agreement_counts(membership.organisation)
     if "signatory" in roles:
         context["to_sign"] = to_sign_by(membership.organisation).count()
+    if "deliverer" in roles:
+        context["recent_deliveries"] = list(recent_deliveries(membership.organisation))
+    if "handler" in roles:
+        context["received_signals"] = received_signal_count(membership.organisation)
     if can(request.user, Action.MANAGE_REGISTRATIONS):
         context["pending_registrations"] = Registration.objects.filter(status=RegistrationStatus.PENDING).count()
         context["pending_changes"] = ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count()
