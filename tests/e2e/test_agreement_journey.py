@@ -10,20 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from io import BytesIO
-from pathlib import Path
-from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Locator, expect
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -43,6 +36,7 @@ from lcv.agreements.notices import send_signing_notices
 from lcv.audit.models import AuditEvent
 from lcv.core.schedule import AMSTERDAM, enqueue_due_jobs
 from lcv.organisations.models import Municipality, Organisation, Sector
+from lcv.testing.browser import download, off_the_event_loop, run_queued_tasks
 from lcv.testing.factories import TEST_PASSWORD, confirmed_device, make_organisation, member, municipality_organisation
 
 pytestmark = pytest.mark.browser
@@ -71,41 +65,6 @@ def secret_of(user) -> str:
     """The base32 secret the user's authenticator app was set up with."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return base64.b32encode(device.bin_key).decode()
-
-
-def off_the_event_loop[T](function: Callable[[], T]) -> T:
-    """Run `function` in a thread of its own. Playwright's sync API keeps an asyncio loop running in
-    the test thread, and pyHanko's synchronous calls use asyncio.run(), which refuses to start inside
-    a running loop; in production the worker is a process of its own, with no loop."""
-
-    def run() -> T:
-        try:
-            return function()
-        finally:
-            connection.close()  # this thread's own database connection
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
-def run_queued_tasks() -> None:
-    """What `lcv worker` does in production, once: run every queued task, then stop."""
-
-    def work() -> None:
-        # only the main thread may install signal handlers; a worker in a thread does without them
-        with mock.patch.object(db_worker.Worker, "configure_signals"):
-            call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--no-schedule", verbosity=0)
-
-    off_the_event_loop(work)
-    failed = list(DBTaskResult.objects.exclude(status="SUCCESSFUL").values_list("task_path", "traceback"))
-    assert failed == [], f"tasks that did not succeed: {failed}"
-
-
-def download(page, link: Locator) -> tuple[str, bytes]:
-    """Click a link that answers with an attachment; return its file name and bytes."""
-    with page.expect_download() as info:
-        link.click()
-    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
 
 
 def stored(agreement: Agreement, kind: DocumentKind) -> AgreementDocument:

@@ -11,22 +11,16 @@ import base64
 import csv
 import io
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import expect
 
 from lcv.organisations.models import Sector
 from lcv.signals.columns import NAMES
 from lcv.signals.models import Delivery, DeliveryStatus, RowError, Signal
+from lcv.testing.browser import download, run_queued_tasks
 from lcv.testing.factories import TEST_PASSWORD, confirmed_device, make_organisation, member, municipality_organisation
 from lcv.testing.signals import activate_all, csv_bytes, postcode, row
 
@@ -46,43 +40,6 @@ BAD_ROWS = {
     7: ("postcode", "1234", "'1234' is geen Nederlandse postcode (zoals 3511AB)"),
     10: ("mvi_toegepast", "nee", "moet ja zijn: eerst maatschappelijk verantwoord incasseren (art. 2.1)"),
 }
-
-
-# --- helpers (as in test_agreement_journey.py) ------------------------------------------------
-
-
-def off_the_event_loop[T](function: Callable[[], T]) -> T:
-    """Run `function` in a thread of its own: Playwright's sync API keeps an asyncio loop running in
-    the test thread; in production the worker is a process of its own, with no loop."""
-
-    def run() -> T:
-        try:
-            return function()
-        finally:
-            connection.close()  # this thread's own database connection
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
-def run_queued_tasks() -> None:
-    """What `lcv worker` does in production, once: run every queued task, then stop."""
-
-    def work() -> None:
-        # only the main thread may install signal handlers; a worker in a thread does without them
-        with mock.patch.object(db_worker.Worker, "configure_signals"):
-            call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--no-schedule", verbosity=0)
-
-    off_the_event_loop(work)
-    failed = list(DBTaskResult.objects.exclude(status="SUCCESSFUL").values_list("task_path", "traceback"))
-    assert failed == [], f"tasks that did not succeed: {failed}"
-
-
-def download(page, link: Locator) -> tuple[str, bytes]:
-    """Click a link that answers with an attachment; return its file name and bytes."""
-    with page.expect_download() as info:
-        link.click()
-    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
 
 
 def ten_rows() -> list[dict[str, str]]:
