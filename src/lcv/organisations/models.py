@@ -36,6 +36,10 @@ class OrganisationKind(models.TextChoices):
     PLATFORM = "platform", _("Beheer")
 
 
+# The kinds that are a municipal party: they release agreements and receive signals.
+MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
+
+
 class SignalSystem(models.TextChoices):
     VPS = "vps", _("VPS (BKR)")
     RIS = "ris", _("xxllnc/RIS (Inforing)")

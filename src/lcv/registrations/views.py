@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lcv.accounts.policy import Action, require
 from lcv.audit.context import client_ip
 from lcv.core.paging import query_without_page
-from lcv.core.spreadsheet import neutralise
+from lcv.core.spreadsheet import csv_response
 from lcv.organisations.models import Organisation, Sector
 from lcv.registrations import selectors, services
 from lcv.registrations.forms import KIND_SLUGS, RegistrationForm
@@ -93,27 +92,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "registrations/queue.html", context)
 
 
-def _csv(rows: object) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aanmeldingen.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a byte-order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["id", "ingediend", "status", "soort", "organisatie", "KvK", "CBS-code", "sector", "dubbel"])
-    for registration in rows:  # type: ignore[attr-defined]
-        writer.writerow(
+def _csv(rows: QuerySet[Registration]) -> HttpResponse:
+    return csv_response(
+        "aanmeldingen.csv",
+        ["id", "ingediend", "status", "soort", "organisatie", "KvK", "CBS-code", "sector", "dubbel"],
+        (
             [
                 registration.pk,
                 timezone.localtime(registration.submitted_at).strftime("%d-%m-%Y %H:%M"),
                 registration.get_status_display(),
                 registration.get_kind_display(),
-                neutralise(registration.name),
+                registration.name,
                 registration.kvk_number,
                 registration.municipality.cbs_code if registration.municipality else "",
                 registration.get_sector_display(),
                 "ja" if registration.duplicate_of_id else "",
             ]
-        )
-    return response
+            for registration in rows
+        ),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lcv.signals import rules
 from lcv.signals.columns import COLUMNS, TYPE_WORDS, WORD_FOR_KIND
 from lcv.signals.models import TYPES_BY_SECTOR, SignalKind
 
@@ -65,11 +66,12 @@ class SignalForm(forms.Form):
                 choices = [(word, word) for word, value in TYPE_WORDS.items() if value in allowed]
                 self.fields["soort"] = forms.ChoiceField(label=label, choices=choices)
             elif column.name == "type":
-                kinds = [SignalKind.EARLY]
-                if allowed & {"electricity", "gas", "heat", "water"}:
-                    kinds.append(SignalKind.SHUT_OFF)
-                if allowed & {"electricity", "gas", "heat"}:
-                    kinds += [SignalKind.UPDATED, SignalKind.END_OF_SUPPLY]
+                # the kinds R15 allows for at least one of the partner's types
+                kinds = [
+                    kind
+                    for kind in SignalKind.values
+                    if any(rules.r15_kind_fits_type({"type": kind, "soort": t}) is None for t in allowed)
+                ]
                 self.fields["type"] = forms.ChoiceField(
                     label=label, choices=[(WORD_FOR_KIND[k], SignalKind(k).label) for k in kinds]
                 )

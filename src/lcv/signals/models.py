@@ -191,10 +191,6 @@ class Signal(models.Model):
     def __str__(self) -> str:
         return f"signaal {self.pk}"
 
-    @property
-    def flagged(self) -> bool:
-        return self.outside_delivery_moment or self.without_earlier_signal
-
 
 class RowError(models.Model):
     """One reason a row was refused: row number, field (Dutch column name) and Dutch message."""

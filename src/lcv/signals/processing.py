@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lcv.audit.services import record
-from lcv.organisations.models import Organisation, OrganisationKind
+from lcv.organisations.models import Organisation
 from lcv.signals import rules
 from lcv.signals.columns import CAK_REQUIRED, NAMES, REQUIRED
 from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, RowError, Signal, SignalKind, SignalType
@@ -322,10 +322,6 @@ def _opener(delivery_id: int) -> Any:
     return lambda: io.BufferedReader(StoredContent(delivery_id))
 
 
-def _count_rows(delivery: Delivery, required: frozenset[str]) -> int:
-    return count_rows(_opener(delivery.pk), delivery.file_format, required)
-
-
 def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Delivery:
     """Process (or continue processing) one delivery. Safe to call again at any moment."""
     chunk_size = chunk_size or settings.LCV_SIGNAL_CHUNK_ROWS
@@ -344,7 +340,7 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
     required = CAK_REQUIRED if delivery.source == DeliverySource.CAK else REQUIRED
     try:
         if delivery.rows_total is None:
-            total = _count_rows(delivery, required)
+            total = count_rows(_opener(delivery.pk), delivery.file_format, required)
             Delivery.objects.filter(pk=delivery_id, rows_total__isnull=True).update(rows_total=total)
             delivery.rows_total = total
         rows = open_rows(_opener(delivery.pk), delivery.file_format, required)
@@ -438,10 +434,6 @@ def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> 
         delivery.heartbeat_at = timezone.now()
         delivery.save(update_fields=["rows_done", "accepted", "rejected", "flagged", "heartbeat_at"])
     return True
-
-
-def is_municipal(organisation: Organisation) -> bool:
-    return organisation.kind in (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
 
 
 MAX_ATTEMPTS = 5

@@ -19,14 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lcv.accounts.policy import Action, membership_of, require
 from lcv.core.paging import query_without_page
 from lcv.core.spreadsheet import csv_response
-from lcv.organisations.models import Organisation, OrganisationKind
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
 from lcv.signals import intake
 from lcv.signals.columns import COLUMNS, NAMES
 from lcv.signals.forms import SignalForm
 from lcv.signals.models import Delivery, DeliveryStatus, RowError, Signal
 from lcv.signals.processing import process_delivery
 
-MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
 RUNNING = (DeliveryStatus.RECEIVED, DeliveryStatus.PROCESSING)
 
 
