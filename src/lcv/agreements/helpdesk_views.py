@@ -104,7 +104,9 @@ def act(request: HttpRequest) -> HttpResponse:
                 % {"count": len(withdrawn)},
             )
         elif action == "lokaal_convenant":
-            count = _record_local_covenants(request, ids)
+            count = services.record_local_covenants(
+                agreement_ids=ids, actor=request.user, note=request.POST.get("reden", "")
+            )
             messages.success(
                 request,
                 _("Vastgelegd: %(count)d paar/paren houden hun lokale convenant en krijgen geen LCV-overeenkomst.")
@@ -116,26 +118,6 @@ def act(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
     back = request.POST.get("terug", "")
     return redirect(back if back.startswith("/beheer/overeenkomsten/") else "agreements_helpdesk:list")
-
-
-def _record_local_covenants(request: HttpRequest, ids: list[int]) -> int:
-    if not ids:
-        raise services.AgreementError("Kies eerst de overeenkomsten van de paren met een lokaal convenant.")
-    chosen = list(Agreement.objects.filter(pk__in=ids).select_related("municipal_party", "partner"))
-    if len(chosen) != len(set(ids)):
-        raise services.AgreementError("Een of meer gekozen overeenkomsten bestaan niet meer. Laad de lijst opnieuw.")
-    not_draft = [a for a in chosen if a.status != AgreementStatus.DRAFT]
-    if not_draft:
-        raise services.AgreementError(
-            f"Alleen bij een concept kunt u een lokaal convenant vastleggen; overeenkomst {not_draft[0].pk} "
-            f"({not_draft[0]}) is {not_draft[0].get_status_display().lower()}."
-        )
-    note = request.POST.get("reden", "")[:300]
-    for agreement in chosen:
-        services.record_local_covenant(
-            municipal_party=agreement.municipal_party, partner=agreement.partner, actor=request.user, note=note
-        )
-    return len(chosen)
 
 
 @login_required

@@ -83,6 +83,29 @@ def record_local_covenant(*, municipal_party: Organisation, partner: Organisatio
         record(action="agreements.local_covenant_recorded", actor=actor, organisation=municipal_party, obj=partner)
 
 
+def record_local_covenants(*, agreement_ids: Iterable[int], actor: Any, note: str = "") -> int:
+    """FAQ 16-17 from the agreement lists: the pairs of these drafts keep their local covenant. Only
+    a draft can be turned into a local covenant; one that is further refuses the whole action."""
+    ids = sorted(set(agreement_ids))
+    if not ids:
+        raise AgreementError("Kies eerst de overeenkomsten van de paren met een lokaal convenant.")
+    chosen = list(Agreement.objects.filter(pk__in=ids).select_related("municipal_party", "partner"))
+    if len(chosen) != len(ids):
+        raise AgreementError("Een of meer gekozen overeenkomsten bestaan niet meer. Laad de lijst opnieuw.")
+    for agreement in chosen:
+        if agreement.status != AgreementStatus.DRAFT:
+            raise AgreementError(
+                f"Alleen bij een concept kunt u een lokaal convenant vastleggen; overeenkomst {agreement.pk} "
+                f"({agreement}) is {agreement.get_status_display().lower()}."
+            )
+    with transaction.atomic():
+        for agreement in chosen:
+            record_local_covenant(
+                municipal_party=agreement.municipal_party, partner=agreement.partner, actor=actor, note=note[:300]
+            )
+    return len(chosen)
+
+
 def end_agreement(
     *, agreement_id: int, organisation: Organisation, actor: Any, reason: str, end_date: date
 ) -> Agreement:

@@ -18,9 +18,7 @@ from lcv.agreements.forms import SignForm
 from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
 from lcv.core.paging import query_without_page
-from lcv.organisations.models import Organisation, OrganisationKind, Sector
-
-MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT)
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, Sector
 
 
 def _own_organisation(request: HttpRequest) -> Organisation:
@@ -260,14 +258,14 @@ def local_covenant(request: HttpRequest, pk: int) -> HttpResponse:
     agreement is generated for the pair."""
     agreement = get_object_or_404(Agreement.objects.select_related("municipal_party", "partner"), pk=pk)
     require(request.user, Action.RECORD_LOCAL_COVENANT, agreement)
-    if agreement.status != AgreementStatus.DRAFT:
-        messages.error(request, _("Alleen bij een concept kunt u een lokaal convenant vastleggen."))
-        return redirect("agreements:detail", pk=pk)
-    services.record_local_covenant(
-        municipal_party=agreement.municipal_party,
-        partner=agreement.partner,
-        actor=request.user,
-        note=request.POST.get("toelichting", "")[:300],
-    )
-    messages.success(request, _("Vastgelegd: u houdt uw lokale convenant; voor dit paar komt geen LCV-overeenkomst."))
+    try:
+        services.record_local_covenants(
+            agreement_ids=[agreement.pk], actor=request.user, note=request.POST.get("toelichting", "")
+        )
+    except services.AgreementError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Vastgelegd: u houdt uw lokale convenant; voor dit paar komt geen LCV-overeenkomst.")
+        )
     return redirect("agreements:detail", pk=pk)
