@@ -23,5 +23,23 @@ def _seal_certificate(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _seal_settings(settings, _seal_certificate):
     # a certificate made at test time; no private key is ever committed
+    from lcv.agreements.documents import enable_sealing
+
     settings.LCV_SEAL_PKCS12 = str(_seal_certificate)
     settings.LCV_SEAL_PASSWORD = "test-only"
+    settings.LCV_SEAL_CERTIFICATE = ""
+    enable_sealing()  # the suite runs tasks in its own process, as the worker would
+
+
+@pytest.fixture
+def reset_password_of(settings, django_capture_on_commit_callbacks):
+    """Ask for a reset link as the form does, and let the worker's task send it right away."""
+    from lcv.accounts.services import request_password_reset
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+    def request(email: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            request_password_reset(email=email)
+
+    return request

@@ -39,7 +39,9 @@ def main() -> None:
     from django.db import connection
 
     from lcv.accounts.models import User
-    from lcv.agreements.documents import draft_document, final_document, verify_pdf
+    from lcv.agreements.documents import draft_document, enable_sealing, final_document, verify_pdf
+
+    enable_sealing()  # this process plays the worker
     from lcv.agreements.generation import generate_agreements
     from lcv.agreements.models import Agreement, AgreementStatus, Signature
     from lcv.organisations.models import Municipality, Organisation, OrganisationKind, Sector, SignalSystem

@@ -79,8 +79,14 @@ LCV_SEAL_PASSWORD = env.string(
     "LCV_SEAL_PASSWORD",
     "",
     "Password of the seal PKCS#12 file. Empty: in demo mode one is generated into `var/seal/password`; "
-    "outside demo mode the file has no password.",
+    "outside demo mode it is required (the worker refuses to seal, `lcv check --deploy` fails).",
 ) or (env.generated_secret("seal/password") if LCV_DEMO else "")
+LCV_SEAL_CERTIFICATE = env.string(
+    "LCV_SEAL_CERTIFICATE",
+    "",
+    "The seal's certificate as PEM (public), all that /verificatie/ needs; web processes never load the key. "
+    "Empty: the PKCS#12 path with `.pem` (`lcv create_seal_certificate` writes it).",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,11 +117,14 @@ MIDDLEWARE = [
     "lcv.audit.context.AuditOriginMiddleware",
     "lcv.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lcv.core.security.BodyLimitMiddleware",  # before the CSRF check, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lcv.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lcv.core.security.IdleSessionMiddleware",
+    "lcv.core.security.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +188,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "lcv.accounts.throttling.login_name"
+# Behind the TLS proxy REMOTE_ADDR is the proxy for everyone: lock (account, real client address),
+# read from the proxy's X-Forwarded-For by the same function the audit log uses.
+AXES_CLIENT_IP_CALLABLE = "lcv.audit.context.client_ip"
 
 OTP_TOTP_ISSUER = "LCV-portaal"
 
@@ -209,7 +221,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_AGE = 60 * 60 * 8  # the longest a session lives, active or not
+SESSION_IDLE_SECONDS = 60 * env.integer(
+    "SESSION_IDLE_MINUTES", 30, "Minutes without a request after which a login session ends (BIO)."
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -247,6 +262,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A request body held in memory: the partner API takes up to 5,000 signals in one JSON body (a few
 # MB). Uploaded files do not count towards this limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Error pages (DEBUG) and error mails never show connection strings such as DATABASE_URL.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lcv.core.errors.SettingsFilter"
 
 LOGGING = {
     "version": 1,

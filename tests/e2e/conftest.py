@@ -29,6 +29,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP
 from playwright.sync_api import Locator, Page, Response
 
+from lcv.testing.browser import next_device_code
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -149,9 +151,26 @@ class Site:
 
     # --- the steps most tests share ---------------------------------------------------------
 
-    def log_in(self, email_address: str, password: str) -> Response:
+    def log_in(self, email_address: str, password: str, *, second_factor: bool = True) -> Response:
+        """Log in with the form. Every account needs a second factor: with `second_factor` the
+        helper then enrols an authenticator (reading the secret the page shows) or enters the
+        code of the person's device, as the person would. Tests of the second-factor pages
+        themselves pass `second_factor=False` and take those steps on their own."""
         self.visit("/account/inloggen/")
-        return self.submit_login(email_address, password)
+        response = self.submit_login(email_address, password)
+        return (self.second_factor(email_address) or response) if second_factor else response
+
+    def second_factor(self, email_address: str) -> Response | None:
+        """After the password: enrol an authenticator or enter the device's code, whichever the
+        portal asks (every account has a second factor)."""
+        response = None
+        if self.path().startswith("/account/tweede-factor/instellen/"):
+            secret = self.page.get_by_test_id("totp-secret").inner_text().strip()
+            self.page.get_by_label("Code uit uw authenticator-app").fill(current_totp_code(secret))
+            return self.click(self.page.get_by_role("button", name="Bevestigen"))
+        if self.path().startswith("/account/tweede-factor/"):
+            return self.pass_second_factor(next_device_code(email_address))
+        return response
 
     def submit_login(self, email_address: str, password: str) -> Response:
         form = self.page.locator("main form")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,8 +27,11 @@ class SecondFactorMiddleware:
             and request.path not in self._second_factor_paths()
             and needs_second_factor(user)
         ):
-            target = "accounts:totp_verify" if has_confirmed_totp(user) else "accounts:totp_enrol"
-            return redirect(reverse(target))
+            target = reverse("accounts:totp_verify" if has_confirmed_totp(user) else "accounts:totp_enrol")
+            wanted = request.get_full_path()
+            if request.method == "GET" and wanted != reverse("core:home"):  # e.g. the link in an e-mail
+                target += "?" + urlencode({"next": wanted})
+            return redirect(target)
         return self.get_response(request)
 
     @staticmethod

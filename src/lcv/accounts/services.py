@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.models import User
+from lcv.accounts.tasks import send_password_reset_task
 from lcv.accounts.tokens import PurposeTokenGenerator, invitation_tokens, reset_tokens
+from lcv.audit.context import current_origin
+from lcv.audit.models import AuditEvent
 from lcv.audit.services import record
 from lcv.notifications.services import absolute_url, send_templated_mail
 from lcv.organisations.models import Membership, Organisation, Role, role_field
@@ -56,13 +62,46 @@ def send_invitation(*, user: User) -> None:
     send_templated_mail(to=[user.email], template="invitation", context={"user": user, "link": link})
 
 
+RESETS_PER_ACCOUNT_PER_HOUR = 3
+RESET_REQUESTS_PER_ADDRESS = 10  # from one client address in RESET_WINDOW
+RESET_WINDOW = timedelta(minutes=15)
+
+
+class TooManyResetRequests(Exception):
+    """One client address asked for too many reset links; the view answers 429."""
+
+
 def request_password_reset(*, email: str) -> None:
-    """Self-service reset (R8). Says nothing about whether the address is known."""
+    """Self-service reset (R8). Says nothing about whether the address is known: the mail is sent
+    by the worker (no difference in time or on a mail-server failure), and at most
+    RESETS_PER_ACCOUNT_PER_HOUR mails go to one account, so nobody can flood a mailbox."""
+    origin = current_origin.get()
+    if origin is not None and origin.ip_address:
+        recent = AuditEvent.objects.filter(
+            action__startswith="account.reset_requested",
+            ip_address=origin.ip_address,
+            at__gte=timezone.now() - RESET_WINDOW,
+        ).count()
+        if recent >= RESET_REQUESTS_PER_ADDRESS:
+            raise TooManyResetRequests
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         record(action="account.reset_requested_unknown")
         return
+    sent = AuditEvent.objects.filter(
+        action="account.reset_requested",
+        object_type=User._meta.label_lower,
+        object_id=str(user.pk),
+        at__gte=timezone.now() - timedelta(hours=1),
+    ).count()
+    if sent >= RESETS_PER_ACCOUNT_PER_HOUR:
+        record(action="account.reset_requested_throttled", obj=user, organisation=_organisation_of(user))
+        return
     record(action="account.reset_requested", obj=user, organisation=_organisation_of(user))
+    transaction.on_commit(partial(send_password_reset_task.enqueue, user.pk))
+
+
+def send_password_reset(*, user: User) -> None:
     link = _link(user, "accounts:reset", reset_tokens)
     send_templated_mail(to=[user.email], template="password_reset", context={"user": user, "link": link})
 

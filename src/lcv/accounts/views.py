@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -35,7 +35,10 @@ class LoginView(auth_views.LoginView):
 def password_reset_request(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(email=form.cleaned_data["email"])
+        try:
+            services.request_password_reset(email=form.cleaned_data["email"])
+        except services.TooManyResetRequests:
+            return render(request, "accounts/password_reset_throttled.html", status=429)
         return render(request, "accounts/password_reset_sent.html")
     return render(request, "accounts/password_reset_request.html", {"form": form})
 
@@ -88,6 +91,14 @@ def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     return _link_view(request, uidb64, token, "reset")
 
 
+def _after_second_factor(request: HttpRequest) -> HttpResponse:
+    """Where the person was going before the second factor (a link in an e-mail), if it is ours."""
+    wanted = request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return redirect(wanted)
+    return redirect("core:home")
+
+
 THROTTLED = gettext_lazy("Te veel pogingen achter elkaar. Wacht een halve minuut en probeer de nieuwe code.")
 WRONG_ENROL_CODE = gettext_lazy("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwe code.")
 WRONG_CODE = gettext_lazy("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app.")
@@ -104,7 +115,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:totp_verify")
+        return redirect(reverse("accounts:totp_verify") + (f"?{request.META['QUERY_STRING']}" if request.GET else ""))
     device = services.start_totp_enrolment(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +126,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
             services.confirm_totp_enrolment(user=user, device=device)
             otp_login(request, device)
             messages.success(request, _("Uw tweede factor is ingesteld."))
-            return redirect("core:home")
+            return _after_second_factor(request)
         else:
             form.add_error("code", WRONG_ENROL_CODE)
     secret = base64.b32encode(device.bin_key).decode()
@@ -136,7 +147,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
         elif device is not None:
             otp_login(request, device)
             record(action="account.second_factor_passed", actor=user, obj=user)  # type: ignore[arg-type]
-            return redirect("core:home")
+            return _after_second_factor(request)
         else:
             record(action="account.second_factor_failed", actor=user, obj=user)  # type: ignore[arg-type]
             form.add_error("code", WRONG_CODE)

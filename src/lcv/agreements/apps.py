@@ -8,7 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from lcv.accounts.policy import register_owner
-        from lcv.agreements import tasks  # noqa: F401  (registers the periodic jobs)
+        from lcv.agreements import checks, tasks  # noqa: F401  (registers the deploy checks, periodic jobs)
         from lcv.agreements.models import Addendum, Agreement
 
         register_owner(Agreement, lambda agreement: agreement.parties)

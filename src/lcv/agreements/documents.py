@@ -15,12 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind
+from lcv.agreements.seal_certificate import seal_certificate_path
 from lcv.organisations.models import Sector
 
 SEAL_FIELD = "LCV-portaal-zegel"
@@ -124,6 +126,25 @@ def final_document(agreement: Agreement) -> AgreementDocument:
     return _store(agreement, DocumentKind.FINAL, seal(combined.getvalue(), agreement_id=agreement.pk))
 
 
+class SealingNotHere(RuntimeError):
+    """The seal's private key is loaded only by the process that seals (the worker)."""
+
+
+_sealing_enabled = False
+
+
+def enable_sealing() -> None:
+    """Called by `lcv worker` (and the test suite, which runs tasks in-process): only this process
+    may load the seal's private key. Web processes never do, not even for /verificatie/."""
+    global _sealing_enabled
+    _sealing_enabled = True
+
+
+def disable_sealing() -> None:
+    global _sealing_enabled
+    _sealing_enabled = False
+
+
 @lru_cache(maxsize=4)
 def _load_signer(path: str, password: str, modified: float) -> Any:
     from pyhanko.sign import signers
@@ -136,8 +157,25 @@ def _load_signer(path: str, password: str, modified: float) -> Any:
 
 def _signer() -> Any:
     """The platform's seal; a replaced file (new modification time) is read again."""
+    if not _sealing_enabled:
+        raise SealingNotHere("only the worker loads the seal key; queue seal_agreement_task instead")
+    if not settings.LCV_SEAL_PASSWORD and not settings.LCV_DEMO:
+        raise ImproperlyConfigured("LCV_SEAL_PASSWORD is required outside demo mode: the seal key must be encrypted.")
     path = str(settings.LCV_SEAL_PKCS12)
     return _load_signer(path, settings.LCV_SEAL_PASSWORD, Path(path).stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _load_certificate(path: str, modified: float) -> Any:
+    from pyhanko.keys import load_cert_from_pemder
+
+    return load_cert_from_pemder(path)
+
+
+def seal_certificate() -> Any:
+    """The seal's certificate (public): all that checking a seal needs."""
+    path = seal_certificate_path(settings.LCV_SEAL_PKCS12, settings.LCV_SEAL_CERTIFICATE)
+    return _load_certificate(str(path), path.stat().st_mtime)
 
 
 def seal(pdf: bytes, *, agreement_id: int) -> bytes:
@@ -153,7 +191,8 @@ def seal(pdf: bytes, *, agreement_id: int) -> bytes:
         name=PLATFORM_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    output = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), metadata, signer=_signer())
+    signer = _signer()  # first: refuses in a process that may not seal, before any work
+    output = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), metadata, signer=signer)
     return bytes(output.getvalue())
 
 
@@ -199,7 +238,7 @@ def verify_pdf(data: bytes) -> VerificationResult:
     if not seals:
         return _failure(NOT_OURS)
     embedded = seals[-1]
-    ours = _signer().signing_cert
+    ours = seal_certificate()
     try:
         if embedded.signer_cert.sha256 != ours.sha256:
             return _failure(NOT_OURS)

@@ -63,7 +63,24 @@ def create_self_signed_pkcs12(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     path.chmod(0o600)
+    write_certificate_pem(path, password=password)
     return True
+
+
+def seal_certificate_path(pkcs12_path: str | Path, certificate_path: str = "") -> Path:
+    """Where the seal's certificate (PEM, public) lies: LCV_SEAL_CERTIFICATE, or beside the PKCS#12.
+    Checking a seal needs only this file; the web process never opens the PKCS#12."""
+    return Path(certificate_path) if certificate_path else Path(pkcs12_path).with_suffix(".pem")
+
+
+def write_certificate_pem(path: Path, *, password: bytes | None) -> Path:
+    """Export the certificate of the PKCS#12 at `path` as PEM beside it (for verification)."""
+    _key, certificate, _ = pkcs12.load_key_and_certificates(path.read_bytes(), password)
+    if certificate is None:
+        raise ValueError(f"{path} holds no certificate")
+    target = seal_certificate_path(path)
+    target.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return target
 
 
 def can_open(path: Path, *, password: bytes | None) -> bool:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from lcv.agreements.documents import NOT_PDF, verify_pdf
 from lcv.agreements.models import Agreement
+from lcv.core.security import body_limit
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -33,6 +34,7 @@ class VerifyForm(forms.Form):
         return data
 
 
+@body_limit(MAX_UPLOAD)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone may check a file; nothing of it is stored."""

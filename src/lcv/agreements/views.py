@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +19,9 @@ from lcv.agreements import addenda, selectors, services, signing
 from lcv.agreements.forms import SignForm
 from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
+from lcv.audit.services import record
 from lcv.core.paging import query_without_page
+from lcv.core.security import body_limit
 from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, Sector
 
 
@@ -149,13 +153,19 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     accepted addenda, a ZIP of the document and the addenda (`?alleen=document`: the PDF alone)."""
     agreement = get_object_or_404(Agreement.objects.select_related("template", "municipal_party", "partner"), pk=pk)
     require(request.user, Action.VIEW_AGREEMENT, agreement)
-    from lcv.agreements.documents import draft_document, final_document
+    from lcv.agreements.documents import draft_document
+    from lcv.agreements.tasks import seal_agreement_task
 
     final = agreement.documents.filter(kind=DocumentKind.FINAL).first()
     if final is None and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.ENDED):
-        # just activated and the worker has not sealed it yet: seal it now (stored once, like the task)
-        final = final_document(agreement)
+        # Just activated and the worker has not sealed it yet. Only the worker holds the seal key, so
+        # ask it (again: the task is idempotent) and say so, rather than hand out the unsealed draft.
+        transaction.on_commit(partial(seal_agreement_task.enqueue, agreement.pk))
+        context = {"agreement": agreement, "only_document": request.GET.get("alleen") == "document"}
+        return render(request, "agreements/sealing.html", context, status=202)
     stored = final or draft_document(agreement)
+    # the document names the signatories: downloads are audited
+    record(action="agreements.document_downloaded", actor=request.user, obj=agreement, details={"final": bool(final)})
     suffix = "verzegeld" if final else "ter-ondertekening"
     name = f"overeenkomst-{agreement.pk}-{suffix}"
     pdf = bytes(stored.pdf)
@@ -198,6 +208,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agreements:detail", pk=pk)
 
 
+@body_limit(addenda.MAX_ADDENDUM_BYTES)
 @login_required
 @require_POST
 def addendum_propose(request: HttpRequest, pk: int) -> HttpResponse:

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Kern"
 
     def ready(self) -> None:
-        from lcv.core import tasks  # noqa: F401  (registers the periodic jobs)
+        from lcv.core import checks, tasks  # noqa: F401  (registers the deploy checks, periodic jobs)

@@ -21,7 +21,8 @@ def send_templated_mail(*, to: list[str], template: str, context: dict[str, Any]
     Links in the context must be absolute (see `absolute_url`)."""
     with translation.override(settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"notifications/mail/{template}.subject.txt", context).strip()
+        # one line whatever the context holds (a header may not contain a line break)
+        subject = " ".join(render_to_string(f"notifications/mail/{template}.subject.txt", context).split())
         text = render_to_string(f"notifications/mail/{template}.txt", context)
         html = render_to_string(f"notifications/mail/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to)

@@ -128,10 +128,6 @@ class Role(models.TextChoices):
     HELPDESK = "helpdesk", _("Beheerder")
 
 
-# Roles whose holders see personal data: they log in with a second factor (DOMAIN.md §4).
-ROLES_WITH_PERSONAL_DATA = frozenset({Role.HANDLER, Role.DELIVERER, Role.HELPDESK})
-
-
 class Membership(models.Model):
     """A person acts for exactly one organisation (one membership per user), in one or more roles.
 

@@ -171,6 +171,10 @@ class RegistrationForm(forms.ModelForm[Registration]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name, value in list(data.items()):
+            # a name or job title is one line: a line break in it ended up in e-mail headers
+            if isinstance(value, str) and any(ord(char) < 32 or char in "\x7f\u2028\u2029" for char in value):
+                self.add_error(name, _("Gebruik hier één regel tekst, zonder regeleinden of tabs."))
         needs_municipalities = self.kind in (OrganisationKind.JOINT_ARRANGEMENT, OrganisationKind.EXECUTOR)
         if needs_municipalities and not data.get("municipalities") and "municipalities" not in self.errors:
             self.add_error("municipalities", _("Kies minstens één gemeente."))

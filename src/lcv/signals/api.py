@@ -27,6 +27,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, create_model
 
+from lcv.audit.services import record
 from lcv.signals import intake, tokens
 from lcv.signals.columns import COLUMNS
 from lcv.signals.models import ApiToken, Delivery, DeliverySource, DeliveryStatus, RowError
@@ -327,7 +328,10 @@ ERRORS = {401: Problem, 422: ValidationProblem}
 )
 def create_delivery(request: HttpRequest, response: HttpResponse, payload: DeliveryIn) -> Any:
     body = request.body  # stored exactly as received (R13)
-    received = intake.receive_api(token=_token(request), client_reference=payload.aanlever_id, body=body)
+    try:
+        received = intake.receive_api(token=_token(request), client_reference=payload.aanlever_id, body=body)
+    except intake.IntakeError as error:
+        return problem(403, _("Aanleveren niet toegestaan"), str(error))
     delivery = received.delivery
     response["Location"] = f"{request.path}/{delivery.client_reference}"
     if received.is_new:
@@ -385,6 +389,13 @@ def get_delivery(
     delivery = _own_api_deliveries(request).filter(client_reference=aanlever_id).first()
     if delivery is None:
         raise Http404
+    token = _token(request)
+    record(
+        action="signals.delivery_viewed",
+        organisation=delivery.organisation,
+        obj=delivery,
+        details={"via": "api", "api_token": token.pk},
+    )
     errors = RowError.objects.filter(delivery=delivery).order_by("row_number", "id")
     rows = errors.values_list("row_number", "field", "message")[fouten_offset : fouten_offset + fouten_limit]
     return {

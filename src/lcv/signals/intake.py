@@ -37,7 +37,13 @@ def _queue(delivery_id: int) -> None:
 
 def _store(lookup: dict[str, Any], values: dict[str, Any]) -> Received:
     """Create the delivery, or find the one received before (also when two arrive at once: the
-    unique constraints decide, the loser finds the winner's)."""
+    unique constraints decide, the loser finds the winner's). Every way in passes here, so an
+    organisation that has left the platform delivers nothing by any of them."""
+    if lookup["organisation"].left_at is not None:
+        raise IntakeError(
+            "Uw organisatie neemt niet meer deel aan het LCV-portaal en kan geen signalen meer aanleveren. "
+            "Denkt u dat dit niet klopt, neem dan contact op met de helpdesk."
+        )
     existing = Delivery.objects.filter(**lookup).first()
     if existing is not None:
         return Received(existing, is_new=False)

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lcv.accounts.policy import Action, membership_of, require
+from lcv.audit.services import record
 from lcv.core.paging import query_without_page
+from lcv.core.security import body_limit
 from lcv.core.spreadsheet import csv_response
 from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
 from lcv.signals import intake
@@ -65,6 +67,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     return render(request, "signals/deliveries.html", context)
 
 
+@body_limit(intake.MAX_UPLOAD_BYTES)
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
@@ -124,6 +127,8 @@ def delivery(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(errors, 100).get_page(request.GET.get("pagina")),
         "query": query_without_page(request),
     }
+    # the refused rows hold personal data: who saw which delivery, and when, is audited
+    record(action="signals.delivery_viewed", actor=request.user, organisation=delivery.organisation, obj=delivery)
     return render(request, "signals/delivery.html", context)
 
 
@@ -141,6 +146,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every refused row with its field and Dutch reason, for Excel (formulas neutralised)."""
     delivery = _own_delivery(request, pk)
+    record(
+        action="signals.error_report_downloaded", actor=request.user, organisation=delivery.organisation, obj=delivery
+    )
     rows = RowError.objects.filter(delivery=delivery).values_list("row_number", "field", "message")
     return csv_response(f"aanlevering-{delivery.pk}-fouten.csv", ["rij", "veld", "melding"], rows.iterator())
 
@@ -181,12 +189,16 @@ def single_signal(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = SignalForm(request.POST or None, sector=organisation.sector, initial={"reference": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
-        received = intake.receive_form(
-            organisation=organisation,
-            actor=request.user,
-            values=form.raw_values(),
-            reference=form.cleaned_data["reference"][:64],
-        )
+        try:
+            received = intake.receive_form(
+                organisation=organisation,
+                actor=request.user,
+                values=form.raw_values(),
+                reference=form.cleaned_data["reference"][:64],
+            )
+        except intake.IntakeError as error:
+            messages.error(request, str(error))
+            return render(request, "signals/single_signal.html", {"form": form, "organisation": organisation})
         result = process_delivery(received.delivery.pk)  # one row: judged at once, same rules as a file
         if result.accepted:
             messages.success(request, _("Het signaal is aangenomen en doorgestuurd naar de gemeente."))

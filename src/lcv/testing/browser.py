@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -9,6 +10,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
+from django_otp.oath import TOTP
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Locator, Page
@@ -47,3 +49,18 @@ def download(page: Page, link: Locator) -> tuple[str, bytes]:
     with page.expect_download() as info:
         link.click()
     return info.value.suggested_filename, Path(info.value.path()).read_bytes()
+
+
+def next_device_code(email_address: str) -> str:
+    """A code of the person's confirmed device that the server still accepts: django-otp takes
+    each time step once and tolerates one step ahead, so a second login within the same 30
+    seconds uses the next step's code, as an app showing the next code would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email__iexact=email_address, confirmed=True)
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    totp.time = time.time()
+    now = totp.t()
+    totp.drift = max(0, device.last_t + 1 - now)
+    assert totp.drift <= device.tolerance, "no code left in this 30-second period"
+    return f"{totp.token():06d}"

@@ -7,6 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.audit.models import AuditEvent
+from lcv.testing.auth import login_verified
 from lcv.testing.factories import TEST_PASSWORD, confirmed_device, make_organisation, member
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +31,13 @@ def test_production_hashes_passwords_with_argon2(settings):
     assert user.password.startswith("argon2$")
 
 
-def test_contact_logs_in_with_email_and_password_only(client):
+def test_contact_logs_in_with_email_password_and_the_second_factor(client):
     user = member(make_organisation(), "contact", email="contact@voorbeeld.nl")
+    device = confirmed_device(user)
     response = login(client, "Contact@Voorbeeld.nl")
     assert response.status_code == 302
+    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_verify")
+    client.post(reverse("accounts:totp_verify"), {"code": current_code(device)})
     home = client.get(reverse("core:home"))
     assert home.status_code == 200
     assert "Nog geen overeenkomsten" in home.content.decode()
@@ -47,8 +51,8 @@ def test_wrong_password_gets_a_dutch_message(client):
     assert "Het e-mailadres of het wachtwoord klopt niet" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["handler", "deliverer", "helpdesk"])
-def test_roles_with_personal_data_enrol_a_second_factor_at_first_login(client, role):
+@pytest.mark.parametrize("role", ["contact", "signatory", "handler", "deliverer", "analyst", "helpdesk"])
+def test_every_role_enrols_a_second_factor_at_first_login(client, role):
     user = member(make_organisation(), role)
     login(client, user.email)
     response = client.get(reverse("core:home"))
@@ -88,11 +92,40 @@ def test_enrolled_person_must_enter_a_code_after_the_password(client):
     assert client.get(reverse("core:home")).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["contact", "signatory", "analyst"])
-def test_roles_without_personal_data_need_no_second_factor(client, role):
-    user = member(make_organisation(), role)
+def test_staff_without_superuser_need_the_second_factor_for_the_django_admin(client):
+    user = member(make_organisation(), "contact")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
     login(client, user.email)
-    assert client.get(reverse("core:home")).status_code == 200
+    response = client.get("/django-beheer/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:totp_enrol"))
+
+
+def test_the_page_asked_for_is_kept_through_the_second_factor_but_only_our_own(client):
+    user = member(make_organisation(), "signatory")
+    device = confirmed_device(user)
+    login(client, user.email)
+    wanted = reverse("agreements:to_sign")
+    response = client.get(wanted)
+    assert response["Location"] == reverse("accounts:totp_verify") + "?next=%2Fovereenkomsten%2Fte-ondertekenen%2F"
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        done = client.post(response["Location"], {"code": current_code(device)})
+        assert done["Location"] == wanted
+        client.logout()
+        login(client, user.email)
+        traveller.shift(30)
+        elsewhere = client.post(
+            reverse("accounts:totp_verify") + "?next=https://evil.example/", {"code": current_code(device)}
+        )
+    assert elsewhere["Location"] == reverse("core:home")
+
+
+def test_a_person_without_organisation_also_needs_the_second_factor(client):
+    from lcv.testing.factories import make_user
+
+    client.force_login(make_user())
+    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_enrol")
 
 
 def test_repeated_failed_logins_are_throttled_with_a_clear_message(client):
@@ -109,7 +142,7 @@ def test_person_without_organisation_is_told_what_to_do(client):
     from lcv.testing.factories import make_user
 
     user = make_user()
-    client.force_login(user)
+    login_verified(client, user)
     response = client.get(reverse("core:home"))
     assert response.status_code == 403
     assert "helpdesk" in response.content.decode()
@@ -125,3 +158,21 @@ def test_helpdesk_can_reset_a_lost_second_factor(client):
     assert AuditEvent.objects.filter(action="account.second_factor_reset", object_id=str(user.pk)).exists()
     login(client, user.email)
     assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_enrol")
+
+
+def test_behind_the_proxy_lockout_keys_on_the_real_client_address_and_the_account(settings):
+    """Behind the TLS proxy every request comes from the proxy's address; five wrong passwords
+    from an attacker must not lock the real user out everywhere."""
+    from django.test import Client
+
+    settings.BEHIND_TLS_PROXY = True
+    user = member(make_organisation(), "contact")
+
+    def from_address(address: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)  # 10.0.0.2: the proxy
+
+    attacker = from_address("203.0.113.5")
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        login(attacker, user.email, "verkeerd-wachtwoord")
+    assert login(attacker, user.email).status_code == 429
+    assert login(from_address("198.51.100.7"), user.email).status_code == 302  # the real user is let in

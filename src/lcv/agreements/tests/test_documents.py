@@ -276,3 +276,59 @@ def test_signed_agreement_becomes_active_and_is_sealed_by_the_task(
             )
     final = AgreementDocument.objects.get(agreement=agreement, kind="final")
     assert verify_pdf(bytes(final.pdf)).ok
+
+
+def test_only_the_sealing_process_loads_the_seal_key_and_verification_needs_only_the_certificate(
+    client, agreement, sealed, settings, django_capture_on_commit_callbacks
+):
+    """Web processes never load the private key, not even for /verificatie/: checking a seal reads
+    the PEM certificate; a download of an active agreement not yet sealed asks the worker."""
+    from lcv.testing.auth import login_verified
+
+    documents.disable_sealing()
+    try:
+        with mock.patch.object(documents, "_load_signer", side_effect=AssertionError("key loaded")):
+            assert verify_pdf(sealed).ok
+            page = post(client, "o.pdf", sealed).content.decode()
+            assert "Echt en ongewijzigd" in page
+            with pytest.raises(documents.SealingNotHere):
+                documents.seal(b"%PDF-1.7", agreement_id=agreement.pk)
+            AgreementDocument.objects.filter(agreement=agreement, kind=DocumentKind.FINAL).delete()
+            login_verified(client, member(agreement.municipal_party, "contact"))
+            with django_capture_on_commit_callbacks() as callbacks:
+                response = client.get(reverse("agreements:document", args=[agreement.pk]))
+        assert response.status_code == 202
+        assert "Het document wordt verzegeld" in response.content.decode()
+        assert len(callbacks) == 1  # the sealing task is queued for the worker
+    finally:
+        documents.enable_sealing()
+
+
+def test_outside_demo_mode_the_seal_key_must_have_a_password(agreement, settings):
+    settings.LCV_DEMO = False
+    settings.LCV_SEAL_PASSWORD = ""
+    with pytest.raises(documents.ImproperlyConfigured, match="LCV_SEAL_PASSWORD"):
+        documents.seal(b"%PDF-1.7", agreement_id=agreement.pk)
+
+
+def test_the_certificate_is_written_beside_an_older_seal_file(settings, tmp_path):
+    settings.LCV_SEAL_PKCS12 = str(tmp_path / "seal" / "platform-seal.p12")
+    settings.LCV_SEAL_PASSWORD = "geheim"
+    call_command("create_seal_certificate", verbosity=0)
+    pem = tmp_path / "seal" / "platform-seal.pem"
+    assert pem.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert b"PRIVATE KEY" not in pem.read_bytes()
+    pem.unlink()  # a demo installation from before the PEM existed
+    call_command("create_seal_certificate", verbosity=0)
+    assert pem.exists()
+
+
+def test_a_document_download_is_audited(client, agreement):
+    from lcv.audit.models import AuditEvent
+    from lcv.testing.auth import login_verified
+
+    contact = member(agreement.partner, "contact")
+    login_verified(client, contact)
+    assert client.get(reverse("agreements:document", args=[agreement.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="agreements.document_downloaded")
+    assert (event.actor, event.object_id, event.details) == (contact, str(agreement.pk), {"final": False})

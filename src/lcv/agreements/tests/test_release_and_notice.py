@@ -75,7 +75,7 @@ def test_only_the_contact_releases_and_partners_cannot(client, utrecht):
     login_verified(client, member(utrecht, "signatory", "handler"))
     assert client.post(reverse("agreements:release"), {"overeenkomst": [agreement.pk]}).status_code == 403
     partner_contact = member(agreement.partner, "contact")
-    client.force_login(partner_contact)
+    login_verified(client, partner_contact)
     client.post(reverse("agreements:release"), {"overeenkomst": [agreement.pk]})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.DRAFT
@@ -90,7 +90,7 @@ def test_list_filters_and_partner_view(client, utrecht):
     assert "Zorg NL" in content
     assert "Energie NL" not in content
     water = Agreement.objects.get(partner__name="Water Midden")
-    client.force_login(member(water.partner, "contact"))
+    login_verified(client, member(water.partner, "contact"))
     content = client.get(reverse("agreements:list")).content.decode()
     assert "Gemeente Utrecht" in content
     assert "Concept" in content

@@ -112,7 +112,7 @@ def test_signatory_without_authenticator_is_sent_to_enrol(client, released):
     utrecht, ids = released
     signatory = member(utrecht, "signatory")
     client.force_login(signatory)
-    page = client.get(reverse("agreements:sign"), {"overeenkomst": ids}).content.decode()
+    page = client.get(reverse("agreements:sign"), {"overeenkomst": ids}, follow=True).content.decode()
     assert "Tweede factor instellen" in page
 
 

@@ -71,15 +71,40 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         "BEHIND_TLS_PROXY": "true",
         "LCV_DEMO": "false",
         "DEBUG": "false",
+        "LCV_SEAL_PASSWORD": secrets.token_urlsafe(20),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "lcv.manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=production,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def check(**changes: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "lcv.manage", "check", "--deploy", "--fail-level", "WARNING"],
+            env={**production, **changes},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    result = check()
     assert result.returncode == 0, result.stdout + result.stderr
+    # demo mode shows reset links and codes at /dev/mail/: never a passing deployment
+    demo = check(LCV_DEMO="true")
+    assert demo.returncode != 0
+    assert "lcv.E001" in demo.stderr
+    # the seal key must be encrypted
+    unencrypted = check(LCV_SEAL_PASSWORD="")
+    assert unencrypted.returncode != 0
+    assert "lcv.E010" in unencrypted.stderr
+    debug = check(DEBUG="true")
+    assert debug.returncode != 0
+    assert "lcv.E002" in debug.stderr
+
+
+def test_error_pages_do_not_show_the_database_url(settings):
+    from django.views.debug import get_default_exception_reporter_filter
+
+    settings.DATABASE_URL = "postgres://lcv:zeer-geheim@db.example.nl:5432/lcv"
+    shown = get_default_exception_reporter_filter().get_safe_settings()
+    assert "zeer-geheim" not in repr(shown)
+    assert shown["DATABASE_URL"] == "********************"
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

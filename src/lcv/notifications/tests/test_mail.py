@@ -7,7 +7,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from lcv.accounts.services import request_password_reset
 from lcv.config.mail import mailers_from_url
 from lcv.notifications.models import DevMail
 from lcv.testing.factories import make_user
@@ -37,9 +36,9 @@ def smtp_sink(settings):
     controller.stop()
 
 
-def test_reset_mail_goes_out_over_smtp(smtp_sink):
+def test_reset_mail_goes_out_over_smtp(smtp_sink, reset_password_of):
     make_user(email="smtp@voorbeeld.nl", full_name="Sanne Smit")
-    request_password_reset(email="smtp@voorbeeld.nl")
+    reset_password_of("smtp@voorbeeld.nl")
     assert len(smtp_sink.messages) == 1
     recipients, message = smtp_sink.messages[0]
     assert recipients == ["smtp@voorbeeld.nl"]
@@ -53,11 +52,11 @@ def test_reset_mail_goes_out_over_smtp(smtp_sink):
     assert "Sanne Smit" in parts["text/html"]
 
 
-def test_devmail_backend_keeps_the_mail_and_the_viewer_shows_it(client, settings):
+def test_devmail_backend_keeps_the_mail_and_the_viewer_shows_it(client, settings, reset_password_of):
     settings.LCV_DEMO = True
     settings.MAILERS = mailers_from_url("devmail:")
     make_user(email="demo@voorbeeld.nl")
-    request_password_reset(email="demo@voorbeeld.nl")
+    reset_password_of("demo@voorbeeld.nl")
     mail = DevMail.objects.get()
     assert mail.to == "demo@voorbeeld.nl"
     listing = client.get(reverse("devmail:list"))

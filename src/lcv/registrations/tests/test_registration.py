@@ -233,3 +233,22 @@ def test_behind_the_proxy_the_forwarded_address_is_counted(client, settings):
         secure=True,
     )
     assert blocked.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["name", "contact_name", "signatory_job_title"])
+def test_a_line_break_in_a_one_line_field_is_refused_in_dutch_and_nothing_is_stored(client, field):
+    data = {**PARTNER, "national_coverage": "on", field: "Woonstichting\r\nBcc: iedereen@voorbeeld.nl"}
+    response = post(client, "signaalpartner", data)
+    assert response.status_code == 200
+    assert "zonder regeleinden" in field_errors(response, field)
+    assert not Registration.objects.exists()
+
+
+def test_a_mail_subject_stays_one_line_whatever_its_context_holds():
+    from lcv.notifications.services import send_templated_mail
+
+    registration = Registration(name="Woonstichting\nMaas")
+    send_templated_mail(
+        to=["anna@woonstichting.nl"], template="registration_received", context={"registration": registration}
+    )
+    assert mail.outbox[-1].subject == "Aanmelding ontvangen: Woonstichting Maas"

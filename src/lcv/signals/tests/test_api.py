@@ -402,3 +402,15 @@ def test_the_partner_guide_lists_every_field():
     table = guide[guide.index("## Velden van een signaal") :]
     documented = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
     assert documented == [column.name for column in COLUMNS], "update the field table in docs/api.md"
+
+
+def test_reading_a_delivery_through_the_api_is_audited(world, water):
+    from lcv.audit.models import AuditEvent
+
+    post(water, body())
+    delivery = Delivery.objects.get()
+    assert not AuditEvent.objects.filter(action="signals.delivery_viewed").exists()
+    water.get(f"{DELIVERIES}/2026-03-22-001")
+    event = AuditEvent.objects.get(action="signals.delivery_viewed")
+    assert (event.organisation, event.object_id) == (world["water"], str(delivery.pk))
+    assert event.details == {"via": "api", "api_token": delivery.api_token_id}

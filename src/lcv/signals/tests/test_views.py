@@ -223,3 +223,47 @@ def test_the_start_page_shows_the_deliverers_recent_deliveries_and_the_handlers_
     assert "1 signaal ontvangen." in home
     login_verified(client, member(world["zeist"], "handler"))
     assert "Nog geen signalen ontvangen." in client.get(reverse("core:home")).content.decode()
+
+
+def test_an_organisation_that_has_left_delivers_nothing_through_the_portal(world, client):
+    from django.utils import timezone
+
+    from lcv.organisations.models import Organisation
+
+    Organisation.objects.filter(pk=world["water"].pk).update(left_at=timezone.now())
+    login_verified(client, world["deliverer"])
+    response = upload(client, csv_bytes([row()]))
+    assert "neemt niet meer deel aan het LCV-portaal" in response.content.decode()
+    form = client.get(reverse("signals:single_signal"))
+    data = {
+        "reference": form.context["form"].initial["reference"],
+        "achternaam": "Berg",
+        "postcode": "3511 ab",
+        "huisnummer": "12",
+        "soort": "drinkwater",
+        "type": "vroegsignaal",
+        "bedrag": "120,00",
+        "achterstand_sinds": "01-01-2026",
+        "mvi_toegepast": "on",
+        "persoonlijk_contact_gezocht": "on",
+    }
+    refused = client.post(reverse("signals:single_signal"), data)
+    assert "neemt niet meer deel aan het LCV-portaal" in refused.content.decode()
+    assert not Delivery.objects.exists()
+
+
+def test_who_saw_a_delivery_and_its_error_report_is_audited(world, client):
+    from lcv.audit.models import AuditEvent
+
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row(), row(bedrag="veel")]))
+    delivery = Delivery.objects.get()
+    process_delivery(delivery.pk)
+    before = AuditEvent.objects.filter(action="signals.delivery_viewed").count()
+    client.get(reverse("signals:delivery", args=[delivery.pk]))
+    client.get(reverse("signals:error_report", args=[delivery.pk]))
+    viewed = list(AuditEvent.objects.filter(action="signals.delivery_viewed").order_by("id"))
+    assert len(viewed) == before + 1
+    assert (viewed[-1].actor, viewed[-1].object_id) == (world["deliverer"], str(delivery.pk))
+    report = AuditEvent.objects.get(action="signals.error_report_downloaded")
+    assert (report.actor, report.object_id) == (world["deliverer"], str(delivery.pk))

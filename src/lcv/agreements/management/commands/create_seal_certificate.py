@@ -6,7 +6,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lcv.agreements.seal_certificate import can_open, create_self_signed_pkcs12
+from lcv.agreements.seal_certificate import (
+    can_open,
+    create_self_signed_pkcs12,
+    seal_certificate_path,
+    write_certificate_pem,
+)
 
 
 class Command(BaseCommand):
@@ -26,5 +31,7 @@ class Command(BaseCommand):
                 f"{path} does not open with LCV_SEAL_PASSWORD (or holds no key and certificate). "
                 "A demo certificate may simply be removed; the next run makes a new one."
             )
+        if not seal_certificate_path(path, settings.LCV_SEAL_CERTIFICATE).exists():
+            write_certificate_pem(path, password=password)  # made before verification used the PEM
         if talk:
             self.stdout.write(f"Kept seal certificate {path}")

@@ -43,8 +43,9 @@ class Command(DbWorkerCommand):
         tick = options.pop("tick")
         no_schedule = options.pop("no_schedule")
         stop = threading.Event()
-        from lcv.agreements.documents import warm_up_in_background
+        from lcv.agreements.documents import enable_sealing, warm_up_in_background
 
+        enable_sealing()  # only the worker loads the seal's private key
         warm_up_in_background()  # sealing documents is worker work: load the PDF libraries now
         if not no_schedule and not options.get("batch"):
             threading.Thread(target=_tick_forever, args=(tick, stop), daemon=True, name="schedule").start()
