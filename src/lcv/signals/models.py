@@ -219,6 +219,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # at most a year after creation (tokens.MAX_VALID_DAYS); the contacts are reminded a month before
+    expires_at = models.DateTimeField(_("geldig tot"))
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

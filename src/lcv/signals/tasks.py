@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.tasks import task
 
@@ -30,4 +30,17 @@ register(
         every=timedelta(minutes=5),
         catch_up=timedelta(minutes=5),
     )
+)
+
+
+@task()
+def remind_expiring_tokens_task() -> int:
+    from lcv.signals.tokens import remind_expiring_tokens
+
+    return remind_expiring_tokens()
+
+
+# API keys expire after at most a year; the partner's contacts hear of it a month before.
+register(
+    Job(name="remind_expiring_api_tokens", task_path="lcv.signals.tasks.remind_expiring_tokens_task", at=time(7, 0))
 )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -35,7 +36,23 @@ class TokenForm(CodeForm):
         error_messages={"required": gettext_lazy("Geef de sleutel een naam.")},
     )
 
-    field_order = ["name", "code"]
+    valid_days = forms.TypedChoiceField(
+        label=gettext_lazy("Geldig"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=tokens.MAX_VALID_DAYS,
+        choices=[
+            (30, gettext_lazy("30 dagen")),
+            (90, gettext_lazy("3 maanden")),
+            (180, gettext_lazy("6 maanden")),
+            (365, gettext_lazy("1 jaar (het langst mogelijke)")),
+        ],
+        help_text=gettext_lazy("Een maand voor het verlopen krijgen de contactpersonen een e-mail."),
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
+
+    field_order = ["name", "valid_days", "code"]
 
 
 def _own_partner(request: HttpRequest) -> Organisation:
@@ -65,7 +82,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created, plain_token = tokens.create_token(
-                organisation=organisation, actor=request.user, name=form.cleaned_data["name"]
+                organisation=organisation,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                valid_days=form.cleaned_data["valid_days"] or tokens.MAX_VALID_DAYS,
             )
         except tokens.TokenError as error:
             form.add_error(None, str(error))
@@ -74,7 +94,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form,
-        "tokens": ApiToken.objects.filter(organisation=organisation),
+        "tokens": ApiToken.objects.filter(organisation=organisation).select_related("created_by"),
+        "now": timezone.now(),
         "created": created,
         "plain_token": plain_token,
         "has_device": has_device,

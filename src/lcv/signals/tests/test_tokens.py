@@ -236,3 +236,79 @@ def test_the_page_labels_every_input(client, partner, contact):
     assert '<label class="utrecht-form-label" for="id_name">' in page
     assert '<label class="utrecht-form-label" for="nieuwe-sleutel">' in page
     assert "aria-label=" in page  # the revoke buttons say which key they revoke
+
+
+# expiry --------------------------------------------------------------------------------------------
+
+
+def test_a_token_lives_at_most_a_year_and_is_refused_once_expired(partner, contact):
+    with pytest.raises(tokens.TokenError, match="hoogstens een jaar"):
+        tokens.create_token(organisation=partner, actor=contact, name="Te lang", valid_days=366)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token, plain = tokens.create_token(organisation=partner, actor=contact, name="Incasso", valid_days=30)
+        assert token.expires_at == timezone.now() + timedelta(days=30)
+        traveller.shift(timedelta(days=30) - timedelta(seconds=1))
+        assert tokens.authenticate(plain) == token
+        traveller.shift(timedelta(seconds=1))
+        assert tokens.authenticate(plain) is None
+        # an expired key does not count towards the limit of active keys
+        for n in range(tokens.MAX_ACTIVE_TOKENS):
+            tokens.create_token(organisation=partner, actor=contact, name=f"sleutel {n}")
+
+
+def test_an_expired_token_gets_401_from_the_api(partner, contact):
+    from django.test import Client
+
+    token, plain = tokens.create_token(organisation=partner, actor=contact, name="Incasso")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = Client(headers={"Authorization": f"Bearer {plain}"}).get("/api/v1/deliveries")
+    assert response.status_code == 401
+
+
+def test_the_contacts_are_reminded_once_a_month_before_a_token_expires(partner, contact):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        soon, _plain = tokens.create_token(organisation=partner, actor=contact, name="Incasso", valid_days=90)
+        tokens.create_token(organisation=partner, actor=contact, name="Later", valid_days=365)
+        assert tokens.remind_expiring_tokens() == 0
+        traveller.shift(timedelta(days=61))  # 29 days left
+        assert tokens.remind_expiring_tokens() == 1
+        assert tokens.remind_expiring_tokens() == 0  # once per key
+    soon.refresh_from_db()
+    assert soon.expiry_reminder_sent_at is not None
+    assert AuditEvent.objects.filter(action="signals.api_token_expiry_reminded", object_id=str(soon.pk)).count() == 1
+
+
+def test_the_reminder_mail_names_the_key_and_links_to_the_key_page(
+    partner, contact, django_capture_on_commit_callbacks, mailoutbox
+):
+    member(partner, "contact", email="tweede@water.nl")
+    _token, _plain = tokens.create_token(organisation=partner, actor=contact, name="Incasso", valid_days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tokens.remind_expiring_tokens() == 1
+    [message] = mailoutbox
+    assert sorted(message.to) == ["contact@water.nl", "tweede@water.nl"]
+    assert message.subject.startswith("API-sleutel 'Incasso' verloopt op")
+    assert reverse("signals_tokens:list") in message.body
+
+
+def test_the_key_list_shows_creator_expiry_and_last_use(client, partner, contact):
+    token, plain = tokens.create_token(organisation=partner, actor=contact, name="Incasso", valid_days=90)
+    tokens.authenticate(plain)
+    login_verified(client, contact)
+    page = client.get(reverse("signals_tokens:list")).content.decode()
+    assert contact.full_name in page
+    assert token.expires_at.astimezone(timezone.get_current_timezone()).strftime("%d-%m-%Y") in page
+    assert "nog niet" not in page  # it was used
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    assert "Verlopen" in client.get(reverse("signals_tokens:list")).content.decode()
+
+
+def test_the_contact_chooses_how_long_a_new_key_lives(client, partner, contact):
+    login_verified(client, contact)
+    with time_machine.travel(timezone.now(), tick=False):
+        client.post(reverse("signals_tokens:list"), {"name": "Kort", "valid_days": "30", "code": code_for(contact)})
+        token = ApiToken.objects.get()
+        assert token.expires_at == timezone.now() + timedelta(days=30)
+    refused = client.post(reverse("signals_tokens:list"), {"name": "Lang", "valid_days": "400", "code": "000000"})
+    assert "Selecteer een geldige keuze" in refused.content.decode() or "geldige" in refused.content.decode()
+    assert ApiToken.objects.count() == 1
