@@ -37,7 +37,7 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 KNOWN = frozenset(NAMES)
 FINISHED = (DeliveryStatus.DONE, DeliveryStatus.UNREADABLE, DeliveryStatus.FAILED)
 # plain strings for the comparisons made for every row (an enum member compares and hashes slowly)
-EARLY, END_OF_SUPPLY = SignalKind.EARLY.value, SignalKind.END_OF_SUPPLY.value
+EARLY = SignalKind.EARLY.value
 RENT, HEALTH_INSURANCE = SignalType.RENT.value, SignalType.HEALTH_INSURANCE.value
 
 SIGNAL_COLUMNS = (
@@ -175,7 +175,9 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
         outside = (
             False
             if context.cak
-            else rules.r14_outside_delivery_moment(context.received_on, terms.delivery_days if terms else None)
+            else rules.r14_outside_delivery_moment(
+                context.received_on, terms.delivery_days if terms else None, values["type"], bool(values["crisis"])
+            )
         )
         without_earlier = rules.r15_without_earlier_signal(values["type"], address in earlier)
         if values["type"] == EARLY:
@@ -225,10 +227,11 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
 
 
 def _earlier_early_signals(context: Context, parsed: list[Any]) -> set[tuple[str, int, str]]:
-    """R15: addresses (of eindelevering rows in this chunk) with an earlier vroegsignaal of this partner."""
+    """R15: addresses (of eindelevering and shut-off rows in this chunk) with an earlier vroegsignaal of
+    this partner."""
     if context.partner is None:
         return set()
-    wanted = {(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["type"] == END_OF_SUPPLY}
+    wanted = {(v["postcode"], v["huisnummer"]) for _, v, e in parsed if v["type"] in rules.URGENT_KINDS}
     if not wanted:
         return set()
     found = Signal.objects.filter(

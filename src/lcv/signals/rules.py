@@ -226,13 +226,23 @@ def r15_kind_fits_type(values: Mapping[str, Any]) -> Error | None:
     return None
 
 
-def r14_outside_delivery_moment(received_on: date, delivery_days: frozenset[int] | None) -> bool:
+# R15: signals of a threatening situation are sent without delay, whatever the delivery moments
+URGENT_KINDS = frozenset({END_OF_SUPPLY, SHUT_OFF})
+
+
+def r14_outside_delivery_moment(
+    received_on: date, delivery_days: frozenset[int] | None, kind: str | None = None, crisis: bool = False
+) -> bool:
     """R14: delivered outside the agreed moments (the 20th-25th, or the days of an accepted addendum):
-    accepted, and flagged."""
+    accepted, and flagged. Not for shut-off and eindelevering signals or a crisis (R15): those must
+    be sent without delay, so no moment is "outside"."""
+    if kind in URGENT_KINDS or crisis:
+        return False
     return received_on.day not in (delivery_days or DEFAULT_DELIVERY_DAYS)
 
 
 def r15_without_earlier_signal(kind: str | None, earlier_early_signal: bool) -> bool:
-    """R15: an eindelevering signal without an earlier vroegsignaal from the same partner for that
-    address: accepted, and flagged."""
-    return kind == END_OF_SUPPLY and not earlier_early_signal
+    """R15: an eindelevering or shut-off signal without an earlier vroegsignaal from the same partner
+    for that address: accepted, and flagged (a shut-off signal is even obligatory then, FACTS.md, but
+    the municipality should see that this household was not signalled early)."""
+    return kind in URGENT_KINDS and not earlier_early_signal

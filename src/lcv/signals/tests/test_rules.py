@@ -296,3 +296,38 @@ def test_r15_eindelevering_exists_only_for_energy_and_shut_off_not_for_health_in
     [(number, field, _message)] = errors_of(delivery)
     assert (number, field) == (2, "type")
     assert Signal.objects.get().signal_type == SignalType.WATER
+
+
+def test_r14_r15_shut_off_eindelevering_and_crisis_are_never_outside_the_delivery_moment(energy):
+    """R15: a threatening situation is signalled without delay; on the 3rd of the month that is not
+    'outside the delivery moment'. A plain vroegsignaal on that day still is."""
+    with time_machine.travel(date(2026, 3, 3), tick=True):
+        delivery = deliver(
+            energy,
+            [
+                row(soort="gas", type="vroegsignaal", klantnummer="1"),
+                row(soort="gas", type="afsluiting", klantnummer="2", postcode="3701AA", huisnummer="3"),
+                row(soort="gas", type="eindelevering", klantnummer="3", postcode="3701AA", huisnummer="4"),
+                row(soort="gas", type="vroegsignaal", crisis="ja", klantnummer="4", postcode="3701AA", huisnummer="5"),
+            ],
+        )
+    outside = list(
+        Signal.objects.filter(delivery=delivery)
+        .order_by("row_number")
+        .values_list("outside_delivery_moment", flat=True)
+    )
+    assert outside == [True, False, False, False]
+
+
+def test_r15_a_shut_off_signal_without_an_earlier_vroegsignaal_is_flagged(energy):
+    first = deliver(energy, [row(soort="elektriciteit", type="afsluiting")])
+    assert (first.accepted, first.flagged) == (1, 1)
+    assert Signal.objects.get().without_earlier_signal
+    second = deliver(
+        energy,
+        [
+            row(soort="gas", type="vroegsignaal", postcode="3701AA", huisnummer="9"),
+            row(soort="gas", type="afsluiting", postcode="3701AA", huisnummer="9", klantnummer="x"),
+        ],
+    )
+    assert (second.accepted, second.flagged) == (2, 0)

@@ -206,7 +206,7 @@ def test_the_outcome_says_why_signals_were_flagged(world, client):
         process_delivery(Delivery.objects.get().pk)
         page = client.get(reverse("signals:delivery", args=[Delivery.objects.get().pk])).content.decode()
     assert "Gemarkeerd: 2 buiten de afgesproken aanlevermomenten" in page
-    assert "0 eindelevering zonder eerder vroegsignaal" in page
+    assert "0 eindelevering of afsluiting zonder eerder vroegsignaal" in page
 
 
 def test_the_start_page_shows_the_deliverers_recent_deliveries_and_the_handlers_received_signals(world, client):
