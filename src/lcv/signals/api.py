@@ -130,7 +130,14 @@ class DeliveryOut(Schema):
     geaccepteerd: int = Field(description="Toegelaten signalen (inclusief gemarkeerde).")
     afgewezen: int = Field(description="Afgewezen rijen; de redenen staan in `fouten`.")
     gemarkeerd: int = Field(description="Toegelaten, maar buiten het aanlevermoment of zonder eerder vroegsignaal.")
+    al_aangeleverd: int = Field(
+        description="Rijen met een signaal dat u al eerder aanleverde (zelfde klantnummer, soort, type, datum van de "
+        "achterstand en bedrag): niet opnieuw toegelaten en geen fout; zie `herhalingen`."
+    )
     fout: str | None = Field(description="Waarom de hele aanlevering onleesbaar is; anders null.")
+
+
+MAX_REPEATS = 1000
 
 
 class RowErrorOut(Schema):
@@ -139,9 +146,15 @@ class RowErrorOut(Schema):
     melding: str
 
 
+class RepeatOut(Schema):
+    rij: int
+    melding: str = Field(description="Wanneer en in welke aanlevering het signaal al binnenkwam.")
+
+
 class DeliveryDetailOut(DeliveryOut):
     aantal_fouten: int
     fouten: list[RowErrorOut]
+    herhalingen: list[RepeatOut] = Field(description=f"De eerste {MAX_REPEATS} rijen die al eerder zijn aangeleverd.")
 
 
 class DeliveryListOut(Schema):
@@ -309,6 +322,7 @@ def _summary(delivery: Delivery) -> dict[str, Any]:
         "geaccepteerd": delivery.accepted,
         "afgewezen": delivery.rejected,
         "gemarkeerd": delivery.flagged,
+        "al_aangeleverd": delivery.repeated,
         "fout": delivery.error or None,
     }
 
@@ -396,10 +410,15 @@ def get_delivery(
         obj=delivery,
         details={"via": "api", "api_token": token.pk},
     )
-    errors = RowError.objects.filter(delivery=delivery).order_by("row_number", "id")
+    errors = RowError.objects.filter(delivery=delivery, repeat=False).order_by("row_number", "id")
     rows = errors.values_list("row_number", "field", "message")[fouten_offset : fouten_offset + fouten_limit]
+    repeats = RowError.objects.filter(delivery=delivery, repeat=True).order_by("row_number", "id")
     return {
         **_summary(delivery),
         "aantal_fouten": errors.count(),
         "fouten": [{"rij": number, "veld": field, "melding": message} for number, field, message in rows],
+        "herhalingen": [
+            {"rij": number, "melding": message}
+            for number, message in repeats.values_list("row_number", "message")[:MAX_REPEATS]
+        ],
     }

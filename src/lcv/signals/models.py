@@ -99,6 +99,8 @@ class Delivery(models.Model):
     accepted = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     flagged = models.PositiveIntegerField(default=0)
+    # rows holding a signal this organisation delivered before (Signal.identity): not errors
+    repeated = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     # the last sign of life of the run processing it (a chunk committed); see resume_stalled
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -177,6 +179,10 @@ class Signal(models.Model):
     outside_delivery_moment = models.BooleanField(_("buiten aanlevermoment"), default=False)
     without_earlier_signal = models.BooleanField(_("eindelevering zonder eerder vroegsignaal"), default=False)
     received_at = models.DateTimeField(_("ontvangen"))
+    # When two signals are the same: same deliverer, customer number (or, without one, address and
+    # surname), type, kind, arrears start date and amount (processing.signal_identity). A repeat is
+    # not admitted again; a changed amount or a later arrears date is a new signal.
+    identity = models.CharField(max_length=32, default="")
 
     class Meta:
         ordering = ["delivery_id", "row_number"]
@@ -186,6 +192,7 @@ class Signal(models.Model):
         indexes = [
             models.Index(fields=["partner", "postcode", "house_number", "kind"], name="signal_partner_address"),
             models.Index(fields=["municipal_party", "received_at"], name="signal_party_received"),
+            models.Index(fields=["identity"], name="signal_identity"),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +206,8 @@ class RowError(models.Model):
     row_number = models.PositiveIntegerField()
     field = models.CharField(max_length=50, blank=True)
     message = models.CharField(max_length=300)
+    # the row holds a signal delivered before: refused, but counted apart from errors
+    repeat = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["delivery_id", "row_number", "id"]

@@ -9,11 +9,12 @@ committed chunk, so the result is exactly that of one uninterrupted run.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -74,15 +75,40 @@ SIGNAL_COLUMNS = (
     "outside_delivery_moment",
     "without_earlier_signal",
     "received_at",
+    "identity",
 )
+IDENTITY = SIGNAL_COLUMNS.index("identity")
+FLAGS = (SIGNAL_COLUMNS.index("outside_delivery_moment"), SIGNAL_COLUMNS.index("without_earlier_signal"))
+ROW_NUMBER = SIGNAL_COLUMNS.index("row_number")
+
+
+def signal_identity(owner_id: int, values: dict[str, Any]) -> str:
+    """When two signals are the same (issue 10): the same deliverer, customer number (or, without one,
+    the address and surname), type, kind, arrears start date and amount. A changed amount or a later
+    arrears date makes a new signal. Kept as a short hash (an index, no personal data in it)."""
+    number = values["klantnummer"].strip().upper()
+    who = number or (
+        f"{values['postcode']}|{values['huisnummer']}|{values['toevoeging'].upper()}|"
+        f"{values['achternaam'].strip().lower()}"
+    )
+    key = (
+        f"{owner_id}|{who}|{values['soort']}|{values['type']}|"
+        f"{values['achterstand_sinds'].isoformat()}|{values['bedrag']:.2f}"
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _repeat_message(received_at: datetime, delivery_id: int) -> str:
+    when = timezone.localtime(received_at, ZONE).strftime("%d-%m-%Y")
+    return f"dit signaal is al aangeleverd op {when} in aanlevering {delivery_id}; het is niet opnieuw aangenomen"
 
 
 @dataclass
 class Outcome:
     signals: list[tuple[Any, ...]] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)
+    repeats: list[tuple[int, str]] = field(default_factory=list)  # (row, Dutch message)
     rejected: int = 0
-    flagged: int = 0
 
 
 class Context:
@@ -101,6 +127,9 @@ class Context:
         # (earlier deliveries and chunks committed before) it gives every earlier vroegsignaal, also
         # while the previous chunk is still being committed (see _process_pipelined).
         self.seen_early: set[tuple[str, int, str]] = set()
+        # Signal.identity of the rows admitted earlier in this run -> their row number (a repeat
+        # within one file); repeats of earlier deliveries are found when a chunk is committed
+        self.seen_identities: dict[str, int] = {}
 
 
 def _routing_error(values: dict[str, Any], context: Context, municipality_id: int | None) -> tuple[str, str] | None:
@@ -171,6 +200,13 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
             continue
         assert municipality_id is not None
         assert party is not None
+        identity = signal_identity(context.delivery.organisation_id, values)
+        if identity in context.seen_identities:
+            outcome.repeats.append(
+                (number, f"dit signaal staat al in rij {context.seen_identities[identity]} van deze aanlevering")
+            )
+            continue
+        context.seen_identities[identity] = number
         address = (values["postcode"], values["huisnummer"], values["toevoeging"].upper())
         outside = (
             False
@@ -183,8 +219,6 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
         if values["type"] == EARLY:
             earlier.add(address)
             context.seen_early.add(address)
-        if outside or without_earlier:
-            outcome.flagged += 1
         rent = values["soort"] == RENT
         outcome.signals.append(
             (
@@ -221,6 +255,7 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
                 outside,
                 without_earlier,
                 received_at,
+                identity,
             )
         )
     return outcome
@@ -371,7 +406,12 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
                 action="signals.delivery_processed",
                 organisation=delivery.organisation,
                 obj=delivery,
-                details={"accepted": delivery.accepted, "rejected": delivery.rejected, "flagged": delivery.flagged},
+                details={
+                    "accepted": delivery.accepted,
+                    "rejected": delivery.rejected,
+                    "repeated": delivery.repeated,
+                    "flagged": delivery.flagged,
+                },
             )
     return delivery
 
@@ -410,32 +450,62 @@ def _process_pipelined(chunks: Iterator[list[Row]], context: Context, delivery_i
             committer.submit(connections.close_all).result()
 
 
+def _without_earlier_deliveries(delivery: Delivery, outcome: Outcome) -> list[tuple[Any, ...]]:
+    """The chunk's signals that this organisation did not deliver before; the others become repeats.
+    Run while holding the lock on the organisation, so two deliveries committed at the same moment
+    cannot both admit the same signal."""
+    Organisation.objects.select_for_update().filter(pk=delivery.organisation_id).values_list("pk").get()
+    identities = [signal[IDENTITY] for signal in outcome.signals]
+    earlier: dict[str, tuple[int, datetime]] = {}
+    for start in range(0, len(identities), 1000):  # bounded IN lists
+        for identity, earlier_delivery, received in Signal.objects.filter(
+            identity__in=identities[start : start + 1000]
+        ).values_list("identity", "delivery_id", "received_at"):
+            earlier.setdefault(identity, (earlier_delivery, received))
+    if not earlier:
+        return outcome.signals
+    fresh = []
+    for signal in outcome.signals:
+        found = earlier.get(signal[IDENTITY])
+        if found is None:
+            fresh.append(signal)
+        else:
+            outcome.repeats.append((signal[ROW_NUMBER], _repeat_message(found[1], found[0])))
+    return fresh
+
+
 def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> bool:
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().defer("content").get(pk=delivery_id)
         if delivery.rows_done != start:
             return False
+        signals = _without_earlier_deliveries(delivery, outcome) if outcome.signals else []
         if connection.vendor == "postgresql":
             # A chunk lost in a database crash is simply processed again (rows_done is in this same
             # transaction), so this commit need not wait for the disk; the delivery itself was
             # stored with a normal, durable commit before processing started.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        if outcome.signals:
-            _insert_signals(outcome.signals)
-        if outcome.errors:
+        if signals:
+            _insert_signals(signals)
+        if outcome.errors or outcome.repeats:
             RowError.objects.bulk_create(
                 [
                     RowError(delivery_id=delivery_id, row_number=n, field=f, message=m[:300])
                     for n, f, m in outcome.errors
                 ]
+                + [
+                    RowError(delivery_id=delivery_id, row_number=n, message=m[:300], repeat=True)
+                    for n, m in outcome.repeats
+                ]
             )
         delivery.rows_done = start + size
-        delivery.accepted += len(outcome.signals)
+        delivery.accepted += len(signals)
         delivery.rejected += outcome.rejected
-        delivery.flagged += outcome.flagged
+        delivery.repeated += len(outcome.repeats)
+        delivery.flagged += sum(1 for signal in signals if signal[FLAGS[0]] or signal[FLAGS[1]])
         delivery.heartbeat_at = timezone.now()
-        delivery.save(update_fields=["rows_done", "accepted", "rejected", "flagged", "heartbeat_at"])
+        delivery.save(update_fields=["rows_done", "accepted", "rejected", "repeated", "flagged", "heartbeat_at"])
     return True
 
 
@@ -482,7 +552,7 @@ def give_up(delivery_id: int) -> None:
         RowError.objects.filter(delivery=delivery).delete()
         delivery.status = DeliveryStatus.FAILED
         delivery.error = GIVEN_UP.format(attempts=delivery.attempts)
-        delivery.rows_done = delivery.accepted = delivery.rejected = delivery.flagged = 0
+        delivery.rows_done = delivery.accepted = delivery.rejected = delivery.flagged = delivery.repeated = 0
         delivery.finished_at = timezone.now()
         delivery.save()
         record(

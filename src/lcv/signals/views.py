@@ -110,10 +110,14 @@ def _own_delivery(request: HttpRequest, pk: int) -> Delivery:
     return delivery
 
 
+MAX_REPEATS_SHOWN = 200
+
+
 @login_required
 def delivery(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = _own_delivery(request, pk)
-    errors = RowError.objects.filter(delivery=delivery)
+    errors = RowError.objects.filter(delivery=delivery, repeat=False)
+    repeats = list(RowError.objects.filter(delivery=delivery, repeat=True)[:MAX_REPEATS_SHOWN])
     flags = {}
     if delivery.flagged and delivery.status == DeliveryStatus.DONE:
         flags = Signal.objects.filter(delivery=delivery).aggregate(
@@ -124,6 +128,7 @@ def delivery(request: HttpRequest, pk: int) -> HttpResponse:
         "delivery": delivery,
         "running": delivery.status in RUNNING,
         "flags": flags,
+        "repeats": repeats,
         "page": Paginator(errors, 100).get_page(request.GET.get("pagina")),
         "query": query_without_page(request),
     }
@@ -149,7 +154,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     record(
         action="signals.error_report_downloaded", actor=request.user, organisation=delivery.organisation, obj=delivery
     )
-    rows = RowError.objects.filter(delivery=delivery).values_list("row_number", "field", "message")
+    rows = RowError.objects.filter(delivery=delivery, repeat=False).values_list("row_number", "field", "message")
     return csv_response(f"aanlevering-{delivery.pk}-fouten.csv", ["rij", "veld", "melding"], rows.iterator())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -34,9 +35,15 @@ EXAMPLE: dict[str, str] = {column.name: column.example for column in COLUMNS}
 
 
 def row(**changes: Any) -> dict[str, str]:
-    """The template's example row (drinking water, Utrecht 3511AB 12) with changes."""
+    """The template's example row (drinking water, Utrecht 3511AB 12) with changes. A row for another
+    address gets its own customer number (unless one is given): one customer number is one contract,
+    and the same number with the same arrears is the same signal (processing.signal_identity)."""
     values = dict(EXAMPLE)
     values.update({key: str(value) for key, value in changes.items()})
+    moved = any(key in changes for key in ("postcode", "huisnummer", "toevoeging"))
+    if moved and "klantnummer" not in changes:
+        address = f"{values['postcode']}|{values['huisnummer']}|{values['toevoeging']}"
+        values["klantnummer"] = "K-" + hashlib.sha256(address.encode()).hexdigest()[:10]
     return values
 
 

@@ -37,10 +37,14 @@ def _check(delivery: Delivery) -> None:
         assert delivery.error
         assert not Signal.objects.filter(delivery=delivery).exists()
         return
-    assert delivery.accepted + delivery.rejected == delivery.rows_total == delivery.rows_done
+    # every row ends as exactly one of: admitted, refused, or a repeat of a signal delivered before
+    assert delivery.accepted + delivery.rejected + delivery.repeated == delivery.rows_total == delivery.rows_done
     assert Signal.objects.filter(delivery=delivery).count() == delivery.accepted
-    refused_rows = set(RowError.objects.filter(delivery=delivery).values_list("row_number", flat=True))
+    refused_rows = set(RowError.objects.filter(delivery=delivery, repeat=False).values_list("row_number", flat=True))
     assert len(refused_rows) == delivery.rejected
+    repeated_rows = set(RowError.objects.filter(delivery=delivery, repeat=True).values_list("row_number", flat=True))
+    assert len(repeated_rows) == delivery.repeated
+    assert not refused_rows & repeated_rows
     assert all(message for message in RowError.objects.filter(delivery=delivery).values_list("message", flat=True))
 
 
