@@ -1,0 +1,736 @@
+"""The role x action table: which role of an organisation may do what, written by hand from
+DOMAIN.md ("People") and what each screen is for, NOT derived from `policy.RULES`. Each action is
+allowed to exactly the roles listed and refused to every other role of the same organisation, at
+the level of the policy (`can`) and of the real pages and form posts, where the test checks what
+the page shows or what the post changed, not only the status code.
+
+Adding an action or a URL: one line in POLICY_TABLE or VIEW_TABLE (the completeness tests fail
+until it is there)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from hashlib import sha256
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lcv.accounts.models import User
+from lcv.accounts.policy import Action, can
+from lcv.accounts.tests.test_url_access import all_url_names
+from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus, Signature
+from lcv.audit.models import AuditEvent
+from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
+from lcv.registrations.models import Registration, RegistrationStatus
+from lcv.signals.models import ApiToken, Delivery, DeliverySource
+from lcv.testing.auth import login_verified
+from lcv.testing.factories import make_organisation
+from lcv.testing.signals import csv_bytes, row
+from lcv.testing.world import ROLES_BY_KIND, Party, World, module_world
+
+MUNICIPALITY = OrganisationKind.MUNICIPALITY
+PARTNER = OrganisationKind.SIGNAL_PARTNER
+PLATFORM = OrganisationKind.PLATFORM
+
+CONTACT, SIGNATORY, HANDLER, DELIVERER, ANALYST, HELPDESK = (
+    Role.CONTACT,
+    Role.SIGNATORY,
+    Role.HANDLER,
+    Role.DELIVERER,
+    Role.ANALYST,
+    Role.HELPDESK,
+)
+EVERYONE = frozenset(Role)
+NOBODY: frozenset[Role] = frozenset()
+
+
+def roles(*members: Role) -> frozenset[Role]:
+    return frozenset(members)
+
+
+AGREEMENT_PARTIES = roles(CONTACT, SIGNATORY)  # DOMAIN.md: contact sees, signatory signs
+PARTNER_DELIVERERS = roles(DELIVERER, CONTACT)  # a partner's deliverer; its contact may deliver too (issue 9, §1)
+MUNICIPAL_DELIVERERS = roles(HANDLER, CONTACT)  # a municipality's CAK file (FAQ 29)
+
+
+# --- the policy -----------------------------------------------------------------------------------
+
+# action -> (roles that may, platform work only?). The organisation kind is checked by the pages
+# (VIEW_TABLE), the role here.
+POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
+    Action.VIEW_HOME: (EVERYONE, False),
+    Action.VIEW_ORGANISATION: (EVERYONE, False),
+    Action.VIEW_AUDIT_LOG: (roles(HELPDESK), True),
+    Action.MANAGE_REGISTRATIONS: (roles(HELPDESK), True),
+    Action.MANAGE_CHANGE_REQUESTS: (roles(HELPDESK), True),
+    Action.MANAGE_AGREEMENTS: (roles(HELPDESK), True),
+    Action.REQUEST_CHANGE: (roles(CONTACT), False),  # FAQ 15
+    Action.VIEW_DIRECTORY: (roles(CONTACT), False),  # R7: counterparts' contact details
+    Action.LIST_AGREEMENTS: (AGREEMENT_PARTIES, False),
+    Action.VIEW_AGREEMENT: (AGREEMENT_PARTIES, False),
+    Action.RELEASE_AGREEMENTS: (roles(CONTACT), False),  # R3
+    Action.SIGN_AGREEMENTS: (roles(SIGNATORY), False),  # R5
+    Action.END_AGREEMENT: (AGREEMENT_PARTIES, False),  # R9
+    Action.MANAGE_ADDENDA: (AGREEMENT_PARTIES, False),
+    Action.RECORD_LOCAL_COVENANT: (roles(CONTACT), False),  # FAQ 16-17
+    Action.DELIVER_SIGNALS: (PARTNER_DELIVERERS | MUNICIPAL_DELIVERERS, False),
+    Action.MANAGE_API_TOKENS: (roles(CONTACT), False),
+}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from module_world(django_db_blocker)
+
+
+def test_every_action_of_the_policy_is_in_the_table():
+    assert set(Action) - set(POLICY_TABLE) == set(), "add the new action to POLICY_TABLE with the roles that may"
+
+
+POLICY_CASES = [
+    pytest.param(action, kind, role, id=f"{action.value}-{kind}-{role.value}")
+    for action, (_roles, platform_only) in POLICY_TABLE.items()
+    for kind in (MUNICIPALITY, PARTNER, PLATFORM)
+    for role in ROLES_BY_KIND[kind]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "kind", "role"), POLICY_CASES)
+def test_policy_allows_exactly_the_listed_roles(world: World, action: Action, kind: str, role: Role):
+    allowed, platform_only = POLICY_TABLE[action]
+    party = world.of_kind(kind)
+    expected = role in allowed and (kind == PLATFORM or not platform_only)
+    assert can(party.people[role], action, party.organisation) is expected
+    if not platform_only and role in allowed:
+        # the same role, on another organisation's object: refused (the OWN scope)
+        for other in world.others(party):
+            assert not can(party.people[role], action, other.organisation) or action == Action.VIEW_HOME
+
+
+# --- the pages and posts ---------------------------------------------------------------------------
+
+Probe = Callable[[Client, World, Party, User], bool]
+
+
+def own_agreement(world: World, party: Party) -> Agreement:
+    """The agreement between Utrecht and Water Midden: the one both role-table organisations share."""
+    return world.agreement(world.utrecht, world.water)
+
+
+def counterpart(world: World, party: Party) -> Party:
+    return world.water if party is world.utrecht else world.utrecht
+
+
+def set_status(agreement: Agreement, status: str) -> Agreement:
+    Agreement.objects.filter(pk=agreement.pk).update(status=status)
+    agreement.refresh_from_db()
+    return agreement
+
+
+def refused(response) -> bool:
+    assert response.status_code in (403, 404), f"expected 200 or a refusal, got {response.status_code}"
+    return False
+
+
+def page(url: Callable[[World, Party], str], shows: Callable[[World, Party], list[str]]) -> Probe:
+    """A GET: allowed means 200 showing `shows`; refused means 403/404 showing none of it."""
+
+    def probe(client: Client, world: World, party: Party, user: User) -> bool:
+        expected = shows(world, party)
+        response = client.get(url(world, party))
+        body = response.content.decode("utf-8-sig", errors="replace")
+        if response.status_code == 200:
+            missing = [text for text in expected if text not in body]
+            assert not missing, f"the page is shown but lacks {missing}"
+            return True
+        assert not [text for text in expected if text in body]
+        return refused(response)
+
+    return probe
+
+
+def block(url: Callable[[World, Party], str], marker: Callable[[World, Party], str]) -> Probe:
+    """Part of a page the person may see: allowed means the page shows `marker`; refused means the
+    page is shown without it, or refused as a whole."""
+
+    def probe(client: Client, world: World, party: Party, user: User) -> bool:
+        response = client.get(url(world, party))
+        if response.status_code != 200:
+            return refused(response)
+        return marker(world, party) in response.content.decode()
+
+    return probe
+
+
+def download(url: Callable[[World, Party], str], starts: tuple[bytes, ...]) -> Probe:
+    def probe(client: Client, world: World, party: Party, user: User) -> bool:
+        response = client.get(url(world, party))
+        if response.status_code == 200:
+            assert response.content.lstrip(b"\xef\xbb\xbf").startswith(starts)
+            return True
+        return refused(response)
+
+    return probe
+
+
+def post(
+    url: Callable[[World, Party], str],
+    data: Callable[[World, Party, User], dict],
+    effect: Callable[[World, Party, User], bool],
+) -> Probe:
+    """A POST: allowed means `effect` happened; refused means 403/404 and it did not."""
+
+    def probe(client: Client, world: World, party: Party, user: User) -> bool:
+        payload = data(world, party, user)
+        response = client.post(url(world, party), payload)
+        if effect(world, party, user):
+            return True
+        return refused(response)
+
+    return probe
+
+
+def prepared(prepare: Callable[[World, Party], object], probe: Probe) -> Probe:
+    def run(client: Client, world: World, party: Party, user: User) -> bool:
+        prepare(world, party)
+        return probe(client, world, party, user)
+
+    return run
+
+
+def totp_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{totp.token():06d}"
+
+
+def audited(world: World, party: Party, user: User) -> bool:
+    """Something was done on the person's behalf: services record every change (STYLE.md)."""
+    return AuditEvent.objects.filter(actor=user).exclude(action__startswith="account.").exists()
+
+
+def fixed(name: str, *args: object) -> Callable[[World, Party], str]:
+    return lambda world, party: reverse(name, args=args)
+
+
+def on_agreement(name: str) -> Callable[[World, Party], str]:
+    return lambda world, party: reverse(name, args=[own_agreement(world, party).pk])
+
+
+def first_delivery(name: str) -> Callable[[World, Party], str]:
+    return lambda world, party: reverse(name, args=[party.deliveries[0].pk])
+
+
+def new_registration() -> Registration:
+    return Registration.objects.create(
+        kind="signal_partner",
+        name="Aanmelder Rolentabel",
+        kvk_number="12345678",
+        sector="water",
+        contact_name="A",
+        contact_email="a@voorbeeld.nl",
+        contact_phone="1",
+        contact_job_title="x",
+        signatory_name="B",
+        signatory_email="b@voorbeeld.nl",
+        signatory_job_title="y",
+    )
+
+
+def new_change_request(world: World) -> ChangeRequest:
+    return ChangeRequest.objects.create(
+        organisation=world.zeist.organisation,
+        kind="replace_contact",
+        new_name="Nieuwe Contactpersoon Rolentabel",
+        new_email="nieuw@zeist.nl",
+        new_job_title="x",
+        requested_by=world.zeist.people[CONTACT],
+    )
+
+
+def addendum_by_counterpart(world: World, party: Party) -> Addendum:
+    other = counterpart(world, party)
+    return Addendum.objects.create(
+        agreement=own_agreement(world, party),
+        proposed_by=other.organisation,
+        uploaded_by=other.people[CONTACT],
+        description="ADDENDUM-ROLENTABEL",
+        pdf=b"%PDF-1.4 test %%EOF",
+        sha256="0" * 64,
+    )
+
+
+def _addendum_url(name: str) -> Callable[[World, Party], str]:
+    def url(world: World, party: Party) -> str:
+        addendum = Addendum.objects.filter(description="ADDENDUM-ROLENTABEL").first() or addendum_by_counterpart(
+            world, party
+        )
+        return reverse(name, args=[addendum.pk])
+
+    return url
+
+
+def _token_url(world: World, party: Party) -> str:
+    token = ApiToken.objects.filter(organisation=party.organisation).first()
+    return reverse("signals_tokens:revoke", args=[token.pk if token else 0])
+
+
+def _windows(world: World, party: Party, user: User) -> dict[str, str]:
+    from lcv.agreements.reference import current_template
+
+    return {f"{sector}-min": "40" for sector in current_template().windows}
+
+
+def _template_windows_url(world: World, party: Party) -> str:
+    from lcv.agreements.reference import current_template
+
+    return reverse("agreements_helpdesk:template_windows", args=[current_template().pk])
+
+
+UPLOAD = csv_bytes([row(klantnummer="ROLENTABEL")])
+DRAFT = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.DRAFT)  # noqa: E731
+RELEASED = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.RELEASED)  # noqa: E731
+counterpart_name = lambda world, party: [counterpart(world, party).name]  # noqa: E731
+own_name = lambda world, party: [party.name]  # noqa: E731
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # the URL name, with "#what" where one URL has several cases
+    allowed: Mapping[str, frozenset[Role]]  # organisation kind -> the roles that may
+    probe: Probe
+
+
+# One line per action. The kinds listed are tried with every role that fits them (ROLES_BY_KIND).
+VIEW_TABLE: list[Case] = [
+    # the start page: everyone, each role its own blocks
+    Case(
+        "core:home", {MUNICIPALITY: EVERYONE, PARTNER: EVERYONE, PLATFORM: EVERYONE}, page(fixed("core:home"), own_name)
+    ),
+    Case(
+        "core:home#agreements",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT), PLATFORM: roles(CONTACT)},
+        block(fixed("core:home"), lambda w, p: 'id="blok-overeenkomsten"'),
+    ),
+    Case(
+        "core:home#to-sign",
+        {MUNICIPALITY: roles(SIGNATORY), PARTNER: roles(SIGNATORY)},
+        block(fixed("core:home"), lambda w, p: 'id="blok-tekenen"'),
+    ),
+    Case(
+        "core:home#signals",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY},
+        block(fixed("core:home"), lambda w, p: 'id="blok-signalen"'),
+    ),
+    Case(
+        "core:home#deliveries",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(DELIVERER)},
+        block(fixed("core:home"), lambda w, p: 'id="blok-leveringen"'),
+    ),
+    Case(
+        "core:home#helpdesk",
+        {MUNICIPALITY: NOBODY, PARTNER: NOBODY, PLATFORM: roles(HELPDESK)},
+        block(fixed("core:home"), lambda w, p: reverse("audit:log")),
+    ),
+    # the organisation
+    Case(
+        "organisations:detail",
+        {MUNICIPALITY: EVERYONE, PARTNER: EVERYONE},
+        page(lambda w, p: reverse("organisations:detail", args=[p.organisation.pk]), own_name),
+    ),
+    Case(
+        "organisations:detail#change-link",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        block(
+            lambda w, p: reverse("organisations:detail", args=[p.organisation.pk]),
+            lambda w, p: reverse("organisations:change_request_new", args=[p.organisation.pk]),
+        ),
+    ),
+    Case(
+        "organisations:change_request_new",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        page(lambda w, p: reverse("organisations:change_request_new", args=[p.organisation.pk]), own_name),
+    ),
+    Case(
+        "organisations:change_request_new#post",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        post(
+            lambda w, p: reverse("organisations:change_request_new", args=[p.organisation.pk]),
+            lambda w, p, u: {
+                "kind": "replace_signatory",
+                "new_name": "Nieuw",
+                "new_email": "nieuw@voorbeeld.nl",
+                "new_job_title": "wethouder",
+            },
+            lambda w, p, u: ChangeRequest.objects.filter(organisation=p.organisation).exists(),
+        ),
+    ),
+    Case(
+        "organisations:directory",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        page(
+            fixed("organisations:directory"),
+            lambda w, p: [counterpart(w, p).name, counterpart(w, p).people[CONTACT].email],
+        ),
+    ),
+    # agreements
+    Case(
+        "agreements:list",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        page(fixed("agreements:list"), counterpart_name),
+    ),
+    Case(
+        "agreements:to_sign",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        prepared(RELEASED, page(fixed("agreements:to_sign"), counterpart_name)),
+    ),
+    Case(
+        "agreements:release",
+        {MUNICIPALITY: roles(CONTACT)},
+        prepared(
+            DRAFT,
+            post(
+                fixed("agreements:release"),
+                lambda w, p, u: {"overeenkomst": [own_agreement(w, p).pk]},
+                lambda w, p, u: own_agreement(w, p).status == AgreementStatus.RELEASED,
+            ),
+        ),
+    ),
+    Case(
+        "agreements:sign",
+        {MUNICIPALITY: roles(SIGNATORY), PARTNER: roles(SIGNATORY)},
+        prepared(
+            RELEASED,
+            page(lambda w, p: f"{reverse('agreements:sign')}?overeenkomst={own_agreement(w, p).pk}", counterpart_name),
+        ),
+    ),
+    Case(
+        "agreements:sign#post",
+        {MUNICIPALITY: roles(SIGNATORY), PARTNER: roles(SIGNATORY)},
+        prepared(
+            RELEASED,
+            post(
+                fixed("agreements:sign"),
+                lambda w, p, u: {"overeenkomst": [own_agreement(w, p).pk], "authorised": "on", "code": totp_code(u)},
+                lambda w, p, u: Signature.objects.filter(organisation=p.organisation).exists(),
+            ),
+        ),
+    ),
+    Case(
+        "agreements:detail",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        page(on_agreement("agreements:detail"), counterpart_name),
+    ),
+    Case(
+        "agreements:detail#end-form",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        block(on_agreement("agreements:detail"), lambda w, p: reverse("agreements:end", args=[own_agreement(w, p).pk])),
+    ),
+    Case(
+        "agreements:detail#covenant-form",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        prepared(
+            DRAFT,
+            block(
+                on_agreement("agreements:detail"),
+                lambda w, p: reverse("agreements:local_covenant", args=[own_agreement(w, p).pk]),
+            ),
+        ),
+    ),
+    Case(
+        "agreements:detail#addendum-form",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        block(
+            on_agreement("agreements:detail"),
+            lambda w, p: reverse("agreements:addendum_propose", args=[own_agreement(w, p).pk]),
+        ),
+    ),
+    Case(
+        "agreements:document",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        download(on_agreement("agreements:document"), (b"%PDF", b"PK")),
+    ),
+    Case(
+        "agreements:end",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        post(
+            on_agreement("agreements:end"),
+            lambda w, p, u: {
+                "reden": "Rolentabel",
+                "einddatum": (timezone.localdate() + timedelta(days=60)).isoformat(),
+            },
+            lambda w, p, u: Agreement.objects.get(pk=own_agreement(w, p).pk).ends_on is not None,
+        ),
+    ),
+    Case(
+        "agreements:local_covenant",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        prepared(DRAFT, post(on_agreement("agreements:local_covenant"), lambda w, p, u: {"toelichting": "x"}, audited)),
+    ),
+    Case(
+        "agreements:addendum_propose",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        post(
+            on_agreement("agreements:addendum_propose"),
+            lambda w, p, u: {
+                "omschrijving": "Rolentabel",
+                "bestand": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x %%EOF", "application/pdf"),
+            },
+            lambda w, p, u: Addendum.objects.filter(proposed_by=p.organisation).exists(),
+        ),
+    ),
+    Case(
+        "agreements:addendum_decide",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        post(
+            _addendum_url("agreements:addendum_decide"),
+            lambda w, p, u: {"besluit": "aanvaarden"},
+            lambda w, p, u: Addendum.objects.filter(status=AddendumStatus.ACCEPTED).exists(),
+        ),
+    ),
+    Case(
+        "agreements:addendum_file",
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        download(_addendum_url("agreements:addendum_file"), (b"%PDF",)),
+    ),
+    # signals: a partner's deliverer; a municipality's handler for its CAK file
+    Case(
+        "signals:deliveries",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        page(fixed("signals:deliveries"), lambda w, p: [reverse("signals:delivery", args=[p.deliveries[0].pk])]),
+    ),
+    Case(
+        "signals:upload",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        post(
+            fixed("signals:upload"),
+            lambda w, p, u: {"bestand": SimpleUploadedFile("rolentabel.csv", UPLOAD)},
+            lambda w, p, u: Delivery.objects.filter(
+                organisation=p.organisation, sha256=sha256(UPLOAD).hexdigest()
+            ).exists(),
+        ),
+    ),
+    Case(
+        "signals:single_signal",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS},
+        page(fixed("signals:single_signal"), lambda w, p: ['name="achternaam"']),
+    ),
+    Case(
+        "signals:single_signal#post",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS},
+        post(
+            fixed("signals:single_signal"),
+            lambda w, p, u: {**row(), "reference": "rolentabel"},
+            lambda w, p, u: Delivery.objects.filter(organisation=p.organisation, source=DeliverySource.FORM).exists(),
+        ),
+    ),
+    Case(
+        "signals:per_municipality",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS},
+        page(fixed("signals:per_municipality"), lambda w, p: [w.utrecht.name, w.zeist.name]),
+    ),
+    Case(
+        "signals:template_csv",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        download(fixed("signals:template_csv"), (b"klantnummer;",)),
+    ),
+    Case(
+        "signals:template_xlsx",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        download(fixed("signals:template_xlsx"), (b"PK",)),
+    ),
+    Case(
+        "signals:delivery",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        page(first_delivery("signals:delivery"), lambda w, p: [p.errors[0]]),
+    ),
+    Case(
+        "signals:progress",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        page(first_delivery("signals:progress"), lambda w, p: []),
+    ),
+    Case(
+        "signals:error_report",
+        {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
+        page(first_delivery("signals:error_report"), lambda w, p: ["rij;veld;melding", p.errors[0]]),
+    ),
+    # API keys: a signal partner's contact (the API is for partners' systems)
+    Case(
+        "signals_tokens:list",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT)},
+        page(fixed("signals_tokens:list"), lambda w, p: [p.token.name] if p.token else []),
+    ),
+    Case(
+        "signals_tokens:list#post",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT)},
+        post(
+            fixed("signals_tokens:list"),
+            lambda w, p, u: {"name": "Rolentabel", "code": totp_code(u)},
+            lambda w, p, u: ApiToken.objects.filter(created_by=u).exists(),
+        ),
+    ),
+    Case(
+        "signals_tokens:revoke",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT)},
+        post(
+            _token_url,
+            lambda w, p, u: {},
+            lambda w, p, u: ApiToken.objects.filter(organisation=p.organisation, revoked_at__isnull=False).exists(),
+        ),
+    ),
+    # platform work: the helpdesk
+    Case(
+        "audit:log", {PLATFORM: roles(HELPDESK)}, page(fixed("audit:log"), lambda w, p: ["signals.api_token_created"])
+    ),
+    Case(
+        "registrations:queue",
+        {PLATFORM: roles(HELPDESK)},
+        prepared(
+            lambda w, p: new_registration(), page(fixed("registrations:queue"), lambda w, p: ["Aanmelder Rolentabel"])
+        ),
+    ),
+    Case(
+        "registrations:detail",
+        {PLATFORM: roles(HELPDESK)},
+        page(
+            lambda w, p: reverse("registrations:detail", args=[new_registration().pk]),
+            lambda w, p: ["Aanmelder Rolentabel"],
+        ),
+    ),
+    Case(
+        "registrations:decide",
+        {PLATFORM: roles(HELPDESK)},
+        post(
+            lambda w, p: reverse("registrations:decide", args=[new_registration().pk]),
+            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel"},
+            lambda w, p, u: Registration.objects.filter(status=RegistrationStatus.REJECTED).exists(),
+        ),
+    ),
+    Case(
+        "organisations:change_requests",
+        {PLATFORM: roles(HELPDESK)},
+        prepared(
+            lambda w, p: new_change_request(w),
+            page(fixed("organisations:change_requests"), lambda w, p: ["Nieuwe Contactpersoon Rolentabel"]),
+        ),
+    ),
+    Case(
+        "organisations:change_request_decide",
+        {PLATFORM: roles(HELPDESK)},
+        post(
+            lambda w, p: reverse("organisations:change_request_decide", args=[new_change_request(w).pk]),
+            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel"},
+            lambda w, p, u: ChangeRequest.objects.filter(status=ChangeStatus.REJECTED).exists(),
+        ),
+    ),
+    Case(
+        "agreements_helpdesk:list",
+        {PLATFORM: roles(HELPDESK)},
+        page(fixed("agreements_helpdesk:list"), lambda w, p: [w.utrecht.name, w.energy.name]),
+    ),
+    Case(
+        "agreements_helpdesk:list#csv",
+        {PLATFORM: roles(HELPDESK)},
+        page(lambda w, p: reverse("agreements_helpdesk:list") + "?formaat=csv", lambda w, p: [w.zeist.name]),
+    ),
+    Case(
+        "agreements_helpdesk:act",
+        {PLATFORM: roles(HELPDESK)},
+        prepared(
+            DRAFT,
+            post(
+                fixed("agreements_helpdesk:act"),
+                lambda w, p, u: {"actie": "intrekken", "reden": "x", "overeenkomst": [own_agreement(w, p).pk]},
+                lambda w, p, u: own_agreement(w, p).status == AgreementStatus.WITHDRAWN,
+            ),
+        ),
+    ),
+    Case(
+        "agreements_helpdesk:departure",
+        {PLATFORM: roles(HELPDESK)},
+        post(
+            lambda w, p: reverse("agreements_helpdesk:departure", args=[departing(w).pk]),
+            lambda w, p, u: {"reden": "Rolentabel"},
+            lambda w, p, u: departing(w).left_at is not None,
+        ),
+    ),
+    Case(
+        "agreements_helpdesk:templates",
+        {PLATFORM: roles(HELPDESK)},
+        page(fixed("agreements_helpdesk:templates"), lambda w, p: ["Drinkwater"]),
+    ),
+    Case(
+        "agreements_helpdesk:template_windows",
+        {PLATFORM: roles(HELPDESK)},
+        post(_template_windows_url, _windows, audited),
+    ),
+]
+
+
+def departing(world: World) -> Organisation:
+    organisation = Organisation.objects.filter(name="Vertrekkende Partner").first()
+    return organisation or make_organisation(name="Vertrekkende Partner", national_coverage=False)
+
+
+# URLs outside the table: not an action of an organisation's role.
+NOT_ROLE_BASED = {
+    # public (test_url_access.PUBLIC) and the person's own login and second factor
+    "core:index",
+    "core:health",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:reset",
+    "accounts:invitation",
+    "accounts:totp_enrol",
+    "accounts:totp_verify",
+    "devmail:list",
+    "devmail:detail",
+    "set_language",
+    "registrations:choose_kind",
+    "registrations:register",
+    "registrations:thanks",
+    "verification:verify",
+    "api:openapi-json",
+    "api:api-root",
+    # the partner API answers a signal partner's token, never a session (test_url_access); what a
+    # token sees is in test_content_isolation
+    "api:deliveries",
+    "api:delivery",
+}
+
+
+def test_every_url_is_in_the_role_table():
+    covered = {case.name.split("#")[0] for case in VIEW_TABLE} | NOT_ROLE_BASED
+    assert all_url_names() - covered == set(), "add a line to VIEW_TABLE: which roles may use the new URL"
+
+
+VIEW_CASES = [
+    pytest.param(case, kind, role, id=f"{case.name}-{kind}-{role.value}")
+    for case in VIEW_TABLE
+    for kind in case.allowed
+    for role in ROLES_BY_KIND[kind]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("case", "kind", "role"), VIEW_CASES)
+def test_pages_and_posts_allow_exactly_the_listed_roles(world: World, case: Case, kind: str, role: Role):
+    party = world.of_kind(kind)
+    user = party.people[role]
+    client = Client()
+    login_verified(client, user)
+    granted = case.probe(client, world, party, user)
+    expected = role in case.allowed[kind]
+    assert granted is expected, (
+        f"{case.name}: a {party.organisation.get_kind_display()} person with the role {role.value} was "
+        f"{'allowed' if granted else 'refused'}; the table says {'allowed' if expected else 'refused'}"
+    )
