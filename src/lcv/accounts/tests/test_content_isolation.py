@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lcv.accounts.models import User
+from lcv.agreements.documents import final_document
 from lcv.agreements.models import Agreement, AgreementStatus
 from lcv.organisations.models import Role
 from lcv.testing.auth import login_verified
@@ -195,6 +196,8 @@ def test_agreement_pages_and_documents_are_only_the_parties(world, name):
         assert_only_own(body, world, party, agreement.municipal_party.name, agreement.partner.name)
         for stranger in strangers(world, party):
             assert stranger.name not in body
+        if agreement.status == AgreementStatus.ACTIVE:
+            final_document(agreement)  # what the worker does once an agreement is active (R6)
         document = client.get(reverse("agreements:document", args=[agreement.pk]))
         assert document.status_code == 200
         assert document.content.startswith((b"%PDF", b"PK"))

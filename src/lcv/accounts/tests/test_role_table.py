@@ -176,6 +176,9 @@ def download(url: Callable[[World, Party], str], starts: tuple[bytes, ...]) -> P
         if response.status_code == 200:
             assert response.content.lstrip(b"\xef\xbb\xbf").startswith(starts)
             return True
+        if response.status_code == 202:  # an active agreement the worker has not sealed yet: it says so
+            assert "Het document wordt verzegeld" in response.content.decode()
+            return True
         return refused(response)
 
     return probe
