@@ -192,7 +192,7 @@ def single_signal(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     if not _is_partner(organisation):
         raise Http404
-    form = SignalForm(request.POST or None, sector=organisation.sector, initial={"reference": uuid.uuid4().hex})
+    form = SignalForm(request.POST or None, organisation=organisation, initial={"reference": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         try:
             received = intake.receive_form(

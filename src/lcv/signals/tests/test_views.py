@@ -102,10 +102,43 @@ def test_one_signal_through_the_form_is_judged_at_once(world, client):
     assert Delivery.objects.get().source == DeliverySource.FORM
     data["reference"] = "ander"
     data["mvi_toegepast"] = ""
-    response = client.post(reverse("signals:single_signal"), data, follow=True)
+    data["bedrag"] = "twaalf"
+    response = client.post(reverse("signals:single_signal"), data)
     text = response.content.decode()
-    assert "niet aangenomen" in text
-    assert "mvi_toegepast" in text
+    # judged in the form: the errors stand at the labelled fields, the input is kept, nothing is stored
+    assert response.status_code == 200
+    assert "Vink dit aan. Een signaal mag pas nadat u maatschappelijk verantwoord heeft geïncasseerd." in text
+    assert "Geen bedrag in euro&#x27;s (zoals 123,45)." in text
+    assert "mvi_toegepast: moet ja zijn" not in text  # not the file's wording with its column code
+    assert 'value="twaalf"' in text
+    assert 'value="Berg"' in text
+    assert Delivery.objects.count() == 1
+
+
+def test_an_empty_or_wrong_one_signal_form_stores_nothing_and_names_fields_by_their_label(world, client):
+    login_verified(client, world["deliverer"])
+    reference = client.get(reverse("signals:single_signal")).context["form"].initial["reference"]
+    empty = client.post(reverse("signals:single_signal"), {"reference": reference})
+    page = empty.content.decode()
+    assert empty.status_code == 200
+    assert page.count("Vul dit in.") >= 4  # surname, postcode, house number, amount, arrears date
+    assert 'id="id_achternaam_error"' in page
+    # an address where the partner has no active agreement: also known before anything is stored
+    data = {
+        "reference": reference,
+        "achternaam": "Berg",
+        "postcode": "1011AA",
+        "huisnummer": "1",
+        "soort": "drinkwater",
+        "type": "vroegsignaal",
+        "bedrag": "120,00",
+        "achterstand_sinds": "01-01-2026",
+        "mvi_toegepast": "on",
+        "persoonlijk_contact_gezocht": "on",
+    }
+    elsewhere = client.post(reverse("signals:single_signal"), data).content.decode()
+    assert "Geen actieve overeenkomst met gemeente Amsterdam." in elsewhere
+    assert not Delivery.objects.exists()
 
 
 def test_the_form_offers_only_the_partners_own_types(world, client):
