@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from lcv.audit.services import record
 from lcv.organisations.models import Organisation
-from lcv.signals.models import ApiToken, Delivery, DeliverySource
+from lcv.signals.models import ApiToken, Delivery, DeliverySource, DeliveryStatus
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -44,7 +44,8 @@ def _store(lookup: dict[str, Any], values: dict[str, Any]) -> Received:
             "Uw organisatie neemt niet meer deel aan het LCV-portaal en kan geen signalen meer aanleveren. "
             "Denkt u dat dit niet klopt, neem dan contact op met de helpdesk."
         )
-    existing = Delivery.objects.filter(**lookup).first()
+    earlier = Delivery.objects.filter(**lookup).exclude(status=DeliveryStatus.FAILED)
+    existing = earlier.first()
     if existing is not None:
         return Received(existing, is_new=False)
     try:
@@ -59,7 +60,7 @@ def _store(lookup: dict[str, Any], values: dict[str, Any]) -> Received:
             )
             transaction.on_commit(partial(_queue, delivery.pk))
     except IntegrityError:
-        existing = Delivery.objects.filter(**lookup).first()
+        existing = earlier.first()
         if existing is None:
             raise
         return Received(existing, is_new=False)

@@ -111,14 +111,16 @@ class Delivery(models.Model):
         verbose_name = _("aanlevering")
         verbose_name_plural = _("aanleveringen")
         constraints = [
+            # A given-up delivery (failed: a fault in the portal, nothing admitted) does not count: the
+            # same file or delivery id may be sent again.
             models.UniqueConstraint(
                 fields=["organisation", "client_reference"],
-                condition=~Q(client_reference=""),
+                condition=~Q(client_reference="") & ~Q(status="failed"),
                 name="one_delivery_per_client_reference",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "sha256"],
-                condition=Q(source__in=["upload", "cak"]),
+                condition=Q(source__in=["upload", "cak"]) & ~Q(status="failed"),
                 name="one_delivery_per_file",
             ),
         ]

@@ -125,3 +125,20 @@ def test_the_delivery_page_and_the_api_count_repeats_apart_from_errors(world, cl
     assert page.count('data-testid="error-row"') == 1  # the repeat is not among the errors
     report = client.get(reverse("signals:error_report", args=[again.pk])).content.decode()
     assert "al aangeleverd" not in report
+
+
+def test_after_a_failed_delivery_the_identical_file_can_be_delivered_again(world):
+    from lcv.signals.models import DeliveryStatus
+    from lcv.signals.processing import give_up
+
+    content = csv_bytes([row()])
+    first = receive_file(organisation=world["water"], actor=world["deliverer"], file_name="s.csv", content=content)
+    give_up(first.delivery.pk)  # a fault in the portal: nothing admitted, "lever het later opnieuw aan"
+    again = receive_file(organisation=world["water"], actor=world["deliverer"], file_name="s.csv", content=content)
+    assert again.is_new
+    assert again.delivery.pk != first.delivery.pk
+    assert process_delivery(again.delivery.pk).accepted == 1
+    # once it did work, the same file is recognised again
+    third = receive_file(organisation=world["water"], actor=world["deliverer"], file_name="s.csv", content=content)
+    assert (third.is_new, third.delivery.pk) == (False, again.delivery.pk)
+    assert Delivery.objects.get(pk=first.delivery.pk).status == DeliveryStatus.FAILED
