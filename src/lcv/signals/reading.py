@@ -140,6 +140,19 @@ def _xlsx_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str]
     return header, rows()
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _text(text: str) -> str:
+    """A key as it can be stored and shown: no NUL, no lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def _json_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
     try:
         with open_binary() as stream:
@@ -155,7 +168,12 @@ def _json_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str]
             if not isinstance(item, dict):
                 yield number, {"__fout__": "is geen object met velden"}
                 continue
-            yield number, {str(key).replace("\x00", ""): _cell(value) for key, value in item.items()}
+            cells = {_text(str(key)): _cell(value) for key, value in item.items()}
+            if any(_has_lone_surrogate(value) for value in cells.values()):
+                # JSON may escape a half of a UTF-16 pair ("\ud800"); no database can store that
+                yield number, {"__fout__": "bevat een ongeldig teken (een losse \\ud800-\\udfff); verwijder het"}
+                continue
+            yield number, cells
 
     return list(NAMES), rows()
 

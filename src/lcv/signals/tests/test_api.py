@@ -414,3 +414,18 @@ def test_reading_a_delivery_through_the_api_is_audited(world, water):
     event = AuditEvent.objects.get(action="signals.delivery_viewed")
     assert (event.organisation, event.object_id) == (world["water"], str(delivery.pk))
     assert event.details == {"via": "api", "api_token": delivery.api_token_id}
+
+
+def test_a_lone_surrogate_in_the_json_refuses_its_row_not_the_delivery(world, water):
+    # "\ud800" is valid JSON but no text a database can store; it once failed the whole chunk
+    content = (
+        b'{"aanlever_id": "s-1", "signalen": ['
+        + json.dumps({**row(), "achternaam": "Berg"}).encode()[:-1]
+        + b', "tussenvoegsel": "\\ud800"}, '
+        + json.dumps(row(klantnummer="K-2", postcode="3701AA")).encode()
+        + b"]}"
+    )
+    assert post(water, content).status_code == 202
+    delivery = process_delivery(Delivery.objects.get().pk)
+    assert (delivery.status, delivery.accepted, delivery.rejected) == (DeliveryStatus.DONE, 1, 1)
+    assert RowError.objects.filter(row_number=1, message__contains="ongeldig teken").exists()
