@@ -180,6 +180,8 @@ class Signal(models.Model):
     # R14, R15: accepted, but flagged
     outside_delivery_moment = models.BooleanField(_("buiten aanlevermoment"), default=False)
     without_earlier_signal = models.BooleanField(_("eindelevering zonder eerder vroegsignaal"), default=False)
+    # R11: more days of arrears than the agreement's art. 3.1 maximum (health insurance: 100)
+    beyond_window = models.BooleanField(_("langer achterstand dan de overeenkomst noemt"), default=False)
     received_at = models.DateTimeField(_("ontvangen"))
     # When two signals are the same: same deliverer, customer number (or, without one, address and
     # surname), type, kind, arrears start date and amount (processing.signal_identity). A repeat is

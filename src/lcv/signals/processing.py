@@ -76,9 +76,12 @@ SIGNAL_COLUMNS = (
     "without_earlier_signal",
     "received_at",
     "identity",
+    "beyond_window",
 )
 IDENTITY = SIGNAL_COLUMNS.index("identity")
-FLAGS = (SIGNAL_COLUMNS.index("outside_delivery_moment"), SIGNAL_COLUMNS.index("without_earlier_signal"))
+FLAGS = tuple(
+    SIGNAL_COLUMNS.index(name) for name in ("outside_delivery_moment", "without_earlier_signal", "beyond_window")
+)
 ROW_NUMBER = SIGNAL_COLUMNS.index("row_number")
 
 
@@ -256,6 +259,7 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
                 without_earlier,
                 received_at,
                 identity,
+                rules.r11_beyond_window(values, terms.window if terms else None),
             )
         )
     return outcome
@@ -503,7 +507,7 @@ def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> 
         delivery.accepted += len(signals)
         delivery.rejected += outcome.rejected
         delivery.repeated += len(outcome.repeats)
-        delivery.flagged += sum(1 for signal in signals if signal[FLAGS[0]] or signal[FLAGS[1]])
+        delivery.flagged += sum(1 for signal in signals if any(signal[flag] for flag in FLAGS))
         delivery.heartbeat_at = timezone.now()
         delivery.save(update_fields=["rows_done", "accepted", "rejected", "repeated", "flagged", "heartbeat_at"])
     return True

@@ -213,6 +213,15 @@ def r11_window(values: Mapping[str, Any], window: Mapping[str, Any] | None) -> E
     return None
 
 
+def r11_beyond_window(values: Mapping[str, Any], window: Mapping[str, Any] | None) -> bool:
+    """R11: more days of arrears than the maximum of art. 3.1 (health insurance: 30-100 days):
+    accepted, and flagged, as a delivery outside the moments is. Whether it is still justified is for
+    the municipality to see."""
+    if window is None or not window.get("max_days") or values.get("achterstand_sinds") is None:
+        return False
+    return int(values["dagen"]) > int(window["max_days"])
+
+
 def r15_kind_fits_type(values: Mapping[str, Any]) -> Error | None:
     """R15: updated and eindelevering signals are energy signals; shut-off signals come from water
     and energy companies."""

@@ -123,6 +123,7 @@ def delivery(request: HttpRequest, pk: int) -> HttpResponse:
         flags = Signal.objects.filter(delivery=delivery).aggregate(
             outside=Count("id", filter=Q(outside_delivery_moment=True)),
             without_earlier=Count("id", filter=Q(without_earlier_signal=True)),
+            beyond_window=Count("id", filter=Q(beyond_window=True)),
         )
     context = {
         "delivery": delivery,
@@ -224,7 +225,10 @@ def per_municipality(request: HttpRequest) -> HttpResponse:
         .values("municipal_party__name")
         .annotate(
             total=Count("id"),
-            marked=Count("id", filter=Q(outside_delivery_moment=True) | Q(without_earlier_signal=True)),
+            marked=Count(
+                "id",
+                filter=Q(outside_delivery_moment=True) | Q(without_earlier_signal=True) | Q(beyond_window=True),
+            ),
             last=Max("received_at"),
         )
         .order_by("municipal_party__name")

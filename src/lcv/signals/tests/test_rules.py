@@ -130,6 +130,24 @@ def test_r11_the_window_comes_from_the_agreements_own_template_version(world):
     assert "vanaf 60 dagen" in message
 
 
+def test_r11_more_days_than_the_health_insurance_maximum_is_accepted_and_flagged(world, delivery_day):
+    """Art. 3.1: health insurers signal between 30 and 100 days of arrears; a 400-day signal is not
+    refused (the municipality judges it) but no longer admitted silently either."""
+    insurer = make_organisation(name="Zorg Samen", sector=Sector.HEALTH_INSURANCE, national_coverage=True)
+    activate_all(insurer)
+    delivery = deliver(
+        insurer,
+        [
+            row(soort="zorgverzekering", achterstand_sinds=days_ago(100), klantnummer="1"),
+            row(soort="zorgverzekering", achterstand_sinds=days_ago(400), klantnummer="2"),
+        ],
+    )
+    assert (delivery.accepted, delivery.flagged) == (2, 1)
+    assert list(Signal.objects.order_by("row_number").values_list("beyond_window", flat=True)) == [False, True]
+    # water has no maximum
+    assert deliver(world["water"], [row(achterstand_sinds=days_ago(400))]).flagged == 0
+
+
 def test_r11_the_municipalitys_minimum_amount_is_not_applied_at_intake(world):
     delivery = deliver(world["water"], [row(bedrag="0,01")])
     assert delivery.accepted == 1
