@@ -54,6 +54,9 @@ class Action(enum.StrEnum):
     DELIVER_SIGNALS = "signal.deliver"  # partners: files, form; municipalities: the CAK file
     MANAGE_AGREEMENTS = "agreement.manage"  # helpdesk: withdraw, departures, local covenants, windows
     MANAGE_API_TOKENS = "api_token.manage"  # a signal partner's contact: its API tokens
+    MANAGE_PEOPLE = "people.manage"  # the contact: invite colleagues, their working roles, deactivate
+    MANAGE_ALL_PEOPLE = "people.manage_all"  # the helpdesk: everyone's account
+    EDIT_OWN_SETTINGS = "account.settings"  # anyone: own consent to be shown in the directory
 
 
 RULES: dict[Action, Rule] = {
@@ -74,6 +77,9 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_AGREEMENTS: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
     Action.MANAGE_API_TOKENS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.DELIVER_SIGNALS: Rule(frozenset({Role.DELIVERER, Role.CONTACT, Role.HANDLER}), Scope.OWN),
+    Action.MANAGE_PEOPLE: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.MANAGE_ALL_PEOPLE: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
+    Action.EDIT_OWN_SETTINGS: Rule(frozenset(), Scope.ANY_MEMBER),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -142,3 +142,16 @@ def reset_second_factor(*, user: User, actor: Any = None) -> int:
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         record(action="account.second_factor_reset", actor=actor, obj=user, organisation=_organisation_of(user))
     return removed
+
+
+def set_directory_consent(*, user: User, consents: bool) -> None:
+    """R7: the person's own choice to be shown to counterparts in the contact directory."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(consents_to_share_contact_details=consents)
+        user.consents_to_share_contact_details = consents
+        record(
+            action="account.directory_consent_changed",
+            actor=user,
+            obj=user,
+            details={"consents": consents},
+        )

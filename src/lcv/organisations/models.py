@@ -172,10 +172,15 @@ def role_field(role: Role | str) -> str:
 
 class ChangeKind(models.TextChoices):
     REPLACE_CONTACT = "replace_contact", _("Contactpersoon vervangen")
+    ADD_CONTACT = "add_contact", _("Extra contactpersoon toevoegen")
     REPLACE_SIGNATORY = "replace_signatory", _("Tekenbevoegde vervangen")
 
 
-CHANGE_ROLE = {ChangeKind.REPLACE_CONTACT: Role.CONTACT, ChangeKind.REPLACE_SIGNATORY: Role.SIGNATORY}
+CHANGE_ROLE = {
+    ChangeKind.REPLACE_CONTACT: Role.CONTACT,
+    ChangeKind.ADD_CONTACT: Role.CONTACT,
+    ChangeKind.REPLACE_SIGNATORY: Role.SIGNATORY,
+}
 
 
 class ChangeStatus(models.TextChoices):
@@ -185,8 +190,9 @@ class ChangeStatus(models.TextChoices):
 
 
 class ChangeRequest(models.Model):
-    """A contact person's request to replace the contact person or the signatory (FAQ 15, R8).
-    It names the new person; there is no request to add a second signatory."""
+    """A contact person's request to replace the contact person or the signatory, or to add a contact
+    person (FAQ 15: "een andere of extra contactpersoon", R8). It names the new person; there is no
+    request to add a second signatory."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("organisatie")

@@ -137,7 +137,12 @@ def execute_change(*, change_id: int, actor: Any) -> ChangeRequest:
                 "Dit e-mailadres hoort bij iemand van een andere organisatie. Vraag de contactpersoon om een "
                 "ander e-mailadres."
             )
-        previous = list(Membership.objects.select_for_update().filter(organisation=organisation, **{field: True}))
+        replaces = change.kind != ChangeKind.ADD_CONTACT  # an extra contact person leaves the others be
+        previous = (
+            list(Membership.objects.select_for_update().filter(organisation=organisation, **{field: True}))
+            if replaces
+            else []
+        )
         Membership.objects.filter(pk__in=[m.pk for m in previous]).update(**{field: False})
         for old in previous:
             record(

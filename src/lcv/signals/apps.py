@@ -13,3 +13,9 @@ class SignalsConfig(AppConfig):
 
         register_owner(Delivery, lambda delivery: [delivery.organisation])
         register_owner(ApiToken, lambda token: [token.organisation])
+
+        from lcv.accounts.people import MADE_BY_PROVIDERS, person_deactivated
+        from lcv.signals import tokens
+
+        MADE_BY_PROVIDERS.append(tokens.labels_of_tokens_made_by)
+        person_deactivated.connect(tokens.on_person_deactivated, dispatch_uid="signals.revoke_tokens_of_deactivated")

@@ -160,3 +160,23 @@ def remind_expiring_tokens() -> int:
             record(action="signals.api_token_expiry_reminded", organisation=token.organisation, obj=token)
         reminded += 1
     return reminded
+
+
+def _active_made_by(user: Any) -> Any:
+    return ApiToken.objects.filter(created_by=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def labels_of_tokens_made_by(user: Any) -> list[str]:
+    """What the people screens show before a deactivation: the person's working API keys."""
+    return [
+        _("API-sleutel '%(name)s' (begint met %(prefix)s…)") % {"name": token.name, "prefix": token.prefix}
+        for token in _active_made_by(user)
+    ]
+
+
+def on_person_deactivated(*, user: Any, actor: Any, keep_api_keys: bool, **kwargs: Any) -> None:
+    """A deactivated person's keys stop working, unless the organisation chose to keep them."""
+    if keep_api_keys:
+        return
+    for token in _active_made_by(user):
+        revoke_token(token_id=token.pk, organisation=token.organisation, actor=actor)

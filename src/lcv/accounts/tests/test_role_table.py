@@ -82,6 +82,9 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.RECORD_LOCAL_COVENANT: (roles(CONTACT), False),  # FAQ 16-17
     Action.DELIVER_SIGNALS: (PARTNER_DELIVERERS | MUNICIPAL_DELIVERERS, False),
     Action.MANAGE_API_TOKENS: (roles(CONTACT), False),
+    Action.MANAGE_PEOPLE: (roles(CONTACT), False),  # issue 9: the contact manages its people
+    Action.MANAGE_ALL_PEOPLE: (roles(HELPDESK), True),
+    Action.EDIT_OWN_SETTINGS: (EVERYONE, False),  # one's own directory consent (R7)
 }
 
 
@@ -674,6 +677,39 @@ VIEW_TABLE: list[Case] = [
         "agreements_helpdesk:template_windows",
         {PLATFORM: roles(HELPDESK)},
         post(_template_windows_url, _windows, audited),
+    ),
+    # people: the contact manages its own organisation's people, the helpdesk everyone's
+    Case(
+        "people:list",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        page(fixed("people:list"), lambda w, p: [p.people[ANALYST].full_name]),
+    ),
+    Case(
+        "people:person",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        post(
+            lambda w, p: reverse("people:person", args=[p.people[ANALYST].pk]),
+            lambda w, p, u: {"actie": "rollen", "rollen": ["analyst"]},
+            lambda w, p, u: AuditEvent.objects.filter(actor=u, action="account.roles_changed").exists(),
+        ),
+    ),
+    Case(
+        "people:helpdesk_list",
+        {PLATFORM: roles(HELPDESK)},
+        page(fixed("people:helpdesk_list"), lambda w, p: [w.water.people[ANALYST].full_name]),
+    ),
+    Case(
+        "people:helpdesk_person",
+        {PLATFORM: roles(HELPDESK)},
+        page(
+            lambda w, p: reverse("people:helpdesk_person", args=[w.water.people[ANALYST].pk]),
+            lambda w, p: [w.water.people[ANALYST].email],
+        ),
+    ),
+    Case(
+        "people:settings",
+        {MUNICIPALITY: EVERYONE, PARTNER: EVERYONE, PLATFORM: EVERYONE},
+        page(fixed("people:settings"), lambda w, p: ["Mijn gegevens"]),
     ),
 ]
 

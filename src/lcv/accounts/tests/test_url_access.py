@@ -47,6 +47,8 @@ ANY_LOGGED_IN = {
     "signals:template_csv",
     "signals:template_xlsx",
     "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
+    "people:list",  # the own organisation's people (tested in accounts/tests/test_people.py)
+    "people:settings",  # the person's own settings
 }
 
 
@@ -119,6 +121,10 @@ PLATFORM_ONLY: dict[str, Callable[[], str]] = {
     "agreements_helpdesk:departure": lambda: reverse("agreements_helpdesk:departure", args=[make_organisation().pk]),
     "agreements_helpdesk:templates": lambda: reverse("agreements_helpdesk:templates"),
     "agreements_helpdesk:template_windows": lambda: _template_url("agreements_helpdesk:template_windows"),
+    "people:helpdesk_list": lambda: reverse("people:helpdesk_list"),
+    "people:helpdesk_person": lambda: reverse(
+        "people:helpdesk_person", args=[member(make_organisation(), "deliverer").pk]
+    ),
 }
 
 # name -> builds (url, owning organisation)
@@ -206,6 +212,14 @@ def _delivery(name: str) -> tuple[str, Organisation]:
 
 
 ORGANISATION_SCOPED["signals:delivery"] = lambda: _delivery("signals:delivery")
+
+
+@scoped("people:person")
+def _person() -> tuple[str, Organisation]:
+    organisation = make_organisation()
+    return reverse("people:person", args=[member(organisation, "deliverer").pk]), organisation
+
+
 ORGANISATION_SCOPED["signals:progress"] = lambda: _delivery("signals:progress")
 ORGANISATION_SCOPED["signals:error_report"] = lambda: _delivery("signals:error_report")
 

@@ -163,3 +163,22 @@ def test_helpdesk_queue_lists_and_executes(client, organisation, helpdesk):
     assert "Gemeente Utrecht: tekenbevoegde vervangen" in queue
     client.post(reverse("organisations:change_request_decide", args=[change.pk]), {"besluit": "uitvoeren"})
     assert Membership.objects.get(organisation=organisation, is_signatory=True).user.email == "nieuw@utrecht.nl"
+
+
+def test_an_extra_contact_person_is_added_and_the_others_stay(
+    organisation, helpdesk, django_capture_on_commit_callbacks
+):
+    """FAQ 15: "een andere of extra contactpersoon toevoegen"."""
+    contact = member(organisation, "contact")
+    change = ask(organisation, contact, kind="add_contact")
+    with django_capture_on_commit_callbacks(execute=True):
+        execute_change(change_id=change.pk, actor=helpdesk)
+    contacts = Membership.objects.filter(organisation=organisation, is_contact=True)
+    assert sorted(m.user.email for m in contacts) == sorted([contact.email, "nieuw@utrecht.nl"])
+    assert [m.to for m in mail.outbox if "nieuw@utrecht.nl" in m.to]  # the new contact is invited
+
+
+def test_the_change_request_form_offers_an_extra_contact_person(client, organisation):
+    login_verified(client, member(organisation, "contact"))
+    page = client.get(reverse("organisations:change_request_new", args=[organisation.pk])).content.decode()
+    assert "Extra contactpersoon toevoegen" in page
