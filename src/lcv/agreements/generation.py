@@ -17,7 +17,14 @@ from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from lcv.agreements.models import OPEN_STATUSES, Agreement, AgreementHistory, AgreementStatus, LocalCovenant
+from lcv.agreements.models import (
+    OPEN_STATUSES,
+    Agreement,
+    AgreementHistory,
+    AgreementStatus,
+    LocalCovenant,
+    LocalCovenantStatus,
+)
 from lcv.agreements.reference import current_template
 from lcv.audit.services import record
 from lcv.organisations.models import Organisation, OrganisationKind
@@ -55,9 +62,20 @@ def relevant_pairs() -> set[Pair]:
 
 def existing_pairs() -> set[Pair]:
     # a withdrawn pair stays without one (the helpdesk withdrew it on purpose); an ended one may get a new one
+    # A draft withdrawn because of a local covenant is kept out by that covenant while it is
+    # confirmed; once the helpdesk undoes it, the pair gets an agreement again.
     taken = [*OPEN_STATUSES, AgreementStatus.WITHDRAWN]
-    open_pairs = Agreement.objects.filter(status__in=taken).values_list("municipal_party_id", "partner_id")
-    covenants = LocalCovenant.objects.values_list("municipal_party_id", "partner_id")
+    for_covenant = AgreementHistory.objects.filter(event="withdraw", details__reason="local_covenant").values(
+        "agreement_id"
+    )
+    open_pairs = (
+        Agreement.objects.filter(status__in=taken)
+        .exclude(status=AgreementStatus.WITHDRAWN, pk__in=for_covenant)
+        .values_list("municipal_party_id", "partner_id")
+    )
+    covenants = LocalCovenant.objects.filter(status=LocalCovenantStatus.CONFIRMED).values_list(
+        "municipal_party_id", "partner_id"
+    )
     return set(open_pairs) | set(covenants)
 
 

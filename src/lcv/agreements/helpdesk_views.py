@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lcv.accounts.policy import Action, require
-from lcv.agreements import services
-from lcv.agreements.models import Agreement, AgreementStatus, AgreementTemplate
+from lcv.agreements import local_covenants, services
+from lcv.agreements.models import Agreement, AgreementStatus, AgreementTemplate, LocalCovenant
 from lcv.core.paging import query_without_page
 from lcv.core.spreadsheet import csv_response
 from lcv.organisations.models import Organisation, Sector
@@ -193,3 +193,35 @@ def template_windows(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"old": template.version, "new": result.version},
             )
     return redirect("agreements_helpdesk:templates")
+
+
+@login_required
+def local_covenants_list(request: HttpRequest) -> HttpResponse:
+    """FAQ 16-17: every proposed and recorded local covenant; a recorded one can be undone."""
+    require(request.user, Action.MANAGE_AGREEMENTS)
+    covenants = LocalCovenant.objects.select_related("municipal_party", "partner", "proposed_by").order_by(
+        "-recorded_at", "-id"
+    )
+    page = Paginator(covenants, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "agreements/helpdesk/local_covenants.html",
+        {"page": page, "query": query_without_page(request)},
+    )
+
+
+@login_required
+@require_POST
+def local_covenant_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Action.MANAGE_AGREEMENTS)
+    covenant = get_object_or_404(LocalCovenant, pk=pk)
+    try:
+        local_covenants.undo(covenant_id=covenant.pk, actor=request.user)
+    except local_covenants.LocalCovenantError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Ongedaan gemaakt: dit paar krijgt weer een LCV-overeenkomst; beide contactpersonen zijn bericht."),
+        )
+    return redirect("agreements_helpdesk:local_covenants")

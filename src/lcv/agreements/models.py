@@ -131,20 +131,48 @@ class AgreementHistory(models.Model):
         return f"{self.event}: {self.from_status} → {self.to_status}"
 
 
+class LocalCovenantStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Voorgesteld, wacht op de andere partij")
+    CONFIRMED = "confirmed", _("Bevestigd: geen LCV-overeenkomst voor dit paar")
+    DECLINED = "declined", _("Afgewezen door de andere partij")
+    UNDONE = "undone", _("Ongedaan gemaakt door de helpdesk")
+
+
 class LocalCovenant(models.Model):
-    """A pair that keeps its existing local covenant and gets no LCV agreement (FAQ 16-17)."""
+    """A pair that keeps its existing local covenant and gets no LCV agreement (FAQ 16-17). One party
+    proposes it, the other confirms (or the helpdesk records it for both); only a confirmed one
+    stops generation (R2), and the helpdesk can undo it (local_covenants.py)."""
 
     municipal_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=LocalCovenantStatus.choices, default=LocalCovenantStatus.CONFIRMED
+    )
+    proposed_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("voorgesteld door"),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lokaal convenant")
         verbose_name_plural = _("lokale convenanten")
         constraints = [
-            models.UniqueConstraint(fields=["municipal_party", "partner"], name="one_local_covenant_per_pair")
+            models.UniqueConstraint(
+                fields=["municipal_party", "partner"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="one_local_covenant_per_pair",
+            )
         ]
 
     def __str__(self) -> str:

@@ -84,8 +84,9 @@ def record_local_covenant(*, municipal_party: Organisation, partner: Organisatio
 
 
 def record_local_covenants(*, agreement_ids: Iterable[int], actor: Any, note: str = "") -> int:
-    """FAQ 16-17 from the agreement lists: the pairs of these drafts keep their local covenant. Only
-    a draft can be turned into a local covenant; one that is further refuses the whole action."""
+    """FAQ 16-17 from the helpdesk's agreement list: the pairs of these drafts keep their local
+    covenant (the helpdesk records it for both parties). Only a draft can be turned into a local
+    covenant; one that is further refuses the whole action."""
     ids = sorted(set(agreement_ids))
     if not ids:
         raise AgreementError("Kies eerst de overeenkomsten van de paren met een lokaal convenant.")
@@ -98,11 +99,11 @@ def record_local_covenants(*, agreement_ids: Iterable[int], actor: Any, note: st
                 f"Alleen bij een concept kunt u een lokaal convenant vastleggen; overeenkomst {agreement.pk} "
                 f"({agreement}) is {agreement.get_status_display().lower()}."
             )
+    from lcv.agreements.local_covenants import record_for_both
+
     with transaction.atomic():
         for agreement in chosen:
-            record_local_covenant(
-                municipal_party=agreement.municipal_party, partner=agreement.partner, actor=actor, note=note[:300]
-            )
+            record_for_both(agreement=agreement, actor=actor, note=note[:300])  # both contacts are told
     return len(chosen)
 
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("overeenkomsten/<int:pk>/document/", views.document, name="document"),
     path("overeenkomsten/<int:pk>/beeindigen/", views.end, name="end"),
     path("overeenkomsten/<int:pk>/lokaal-convenant/", views.local_covenant, name="local_covenant"),
+    path(
+        "overeenkomsten/<int:pk>/lokaal-convenant/besluit/", views.local_covenant_decide, name="local_covenant_decide"
+    ),
     path("overeenkomsten/<int:pk>/addendum/", views.addendum_propose, name="addendum_propose"),
     path("overeenkomsten/addendum/<int:pk>/", views.addendum_file, name="addendum_file"),
     path("overeenkomsten/addendum/<int:pk>/besluit/", views.addendum_decide, name="addendum_decide"),

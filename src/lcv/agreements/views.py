@@ -15,7 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.policy import Action, can, membership_of, require
-from lcv.agreements import addenda, selectors, services, signing
+from lcv.agreements import addenda, local_covenants, selectors, services, signing
 from lcv.agreements.forms import SignForm
 from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement, AgreementStatus, DocumentKind
 from lcv.audit.context import client_ip
@@ -97,6 +97,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_id": _own_organisation(request).pk,
         "may_record_covenant": agreement.status == AgreementStatus.DRAFT
         and can(request.user, Action.RECORD_LOCAL_COVENANT, agreement),
+        "covenant": local_covenants.proposal_for(agreement),
         "signatures": agreement.signatures.select_related("organisation", "signer"),
     }
     return render(request, "agreements/detail.html", context)
@@ -265,18 +266,51 @@ def addendum_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def local_covenant(request: HttpRequest, pk: int) -> HttpResponse:
-    """FAQ 16-17: this pair keeps its existing local covenant; the draft is withdrawn and no new
-    agreement is generated for the pair."""
+    """FAQ 16-17: propose to keep the existing local covenant; the other party confirms or declines."""
     agreement = get_object_or_404(Agreement.objects.select_related("municipal_party", "partner"), pk=pk)
     require(request.user, Action.RECORD_LOCAL_COVENANT, agreement)
     try:
-        services.record_local_covenants(
-            agreement_ids=[agreement.pk], actor=request.user, note=request.POST.get("toelichting", "")
+        local_covenants.propose(
+            agreement_id=agreement.pk,
+            organisation=_own_organisation(request),
+            actor=request.user,
+            note=request.POST.get("toelichting", ""),
         )
-    except services.AgreementError as error:
+    except local_covenants.LocalCovenantError as error:
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("Vastgelegd: u houdt uw lokale convenant; voor dit paar komt geen LCV-overeenkomst.")
+            request,
+            _(
+                "Voorgesteld: de andere partij bevestigt of wijst het lokale convenant af. Beide contactpersonen "
+                "hebben een e-mail gekregen; tot de bevestiging blijft de overeenkomst staan."
+            ),
+        )
+    return redirect("agreements:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def local_covenant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The other party's contact confirms or declines a proposed local covenant."""
+    agreement = get_object_or_404(Agreement.objects.select_related("municipal_party", "partner"), pk=pk)
+    require(request.user, Action.RECORD_LOCAL_COVENANT, agreement)
+    covenant = local_covenants.proposal_for(agreement)
+    if covenant is None:
+        messages.error(request, _("Er ligt geen voorstel voor een lokaal convenant."))
+        return redirect("agreements:detail", pk=pk)
+    confirm = request.POST.get("besluit") == "bevestigen"
+    try:
+        local_covenants.decide(
+            covenant_id=covenant.pk, organisation=_own_organisation(request), actor=request.user, confirm=confirm
+        )
+    except local_covenants.LocalCovenantError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Bevestigd: dit paar houdt het lokale convenant; het concept is ingetrokken.")
+            if confirm
+            else _("Afgewezen: de LCV-overeenkomst blijft staan."),
         )
     return redirect("agreements:detail", pk=pk)

@@ -212,6 +212,34 @@ def prepared(prepare: Callable[[World, Party], object], probe: Probe) -> Probe:
     return run
 
 
+def _proposed_by_counterpart(world: World, party: Party) -> None:
+    """A local covenant the other party proposed, for this party to decide (FAQ 16-17)."""
+    from lcv.agreements.models import LocalCovenant, LocalCovenantStatus
+
+    agreement = set_status(own_agreement(world, party), AgreementStatus.DRAFT)
+    other = counterpart(world, party)
+    LocalCovenant.objects.create(
+        municipal_party=agreement.municipal_party,
+        partner=agreement.partner,
+        status=LocalCovenantStatus.PROPOSED,
+        proposed_by=other.organisation,
+        recorded_by=other.people[CONTACT],
+    )
+
+
+def _covenant_url(world: World, party: Party) -> str:
+    from lcv.agreements.models import LocalCovenant, LocalCovenantStatus
+
+    agreement = own_agreement(world, party)
+    covenant = LocalCovenant.objects.create(
+        municipal_party=agreement.municipal_party,
+        partner=agreement.partner,
+        status=LocalCovenantStatus.CONFIRMED,
+        recorded_by=world.utrecht.people[CONTACT],
+    )
+    return reverse("agreements_helpdesk:local_covenant_undo", args=[covenant.pk])
+
+
 def totp_code(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
@@ -482,6 +510,14 @@ VIEW_TABLE: list[Case] = [
         prepared(DRAFT, post(on_agreement("agreements:local_covenant"), lambda w, p, u: {"toelichting": "x"}, audited)),
     ),
     Case(
+        "agreements:local_covenant_decide",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
+        prepared(
+            _proposed_by_counterpart,
+            post(on_agreement("agreements:local_covenant_decide"), lambda w, p, u: {"besluit": "afwijzen"}, audited),
+        ),
+    ),
+    Case(
         "agreements:addendum_propose",
         {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
         post(
@@ -677,6 +713,16 @@ VIEW_TABLE: list[Case] = [
         "agreements_helpdesk:template_windows",
         {PLATFORM: roles(HELPDESK)},
         post(_template_windows_url, _windows, audited),
+    ),
+    Case(
+        "agreements_helpdesk:local_covenants",
+        {PLATFORM: roles(HELPDESK)},
+        page(fixed("agreements_helpdesk:local_covenants"), lambda w, p: ["Lokale convenanten"]),
+    ),
+    Case(
+        "agreements_helpdesk:local_covenant_undo",
+        {PLATFORM: roles(HELPDESK)},
+        post(lambda w, p: _covenant_url(w, p), lambda w, p, u: {}, audited),
     ),
     # people: the contact manages its own organisation's people, the helpdesk everyone's
     Case(

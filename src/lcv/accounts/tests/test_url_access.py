@@ -101,6 +101,8 @@ POST_ONLY = {
     "agreements:addendum_propose",
     "agreements:addendum_decide",
     "agreements:local_covenant",
+    "agreements:local_covenant_decide",
+    "agreements_helpdesk:local_covenant_undo",
     "agreements_helpdesk:act",
     "signals:upload",
     "agreements_helpdesk:departure",
@@ -122,6 +124,8 @@ PLATFORM_ONLY: dict[str, Callable[[], str]] = {
     "agreements_helpdesk:templates": lambda: reverse("agreements_helpdesk:templates"),
     "agreements_helpdesk:template_windows": lambda: _template_url("agreements_helpdesk:template_windows"),
     "people:helpdesk_list": lambda: reverse("people:helpdesk_list"),
+    "agreements_helpdesk:local_covenants": lambda: reverse("agreements_helpdesk:local_covenants"),
+    "agreements_helpdesk:local_covenant_undo": lambda: reverse("agreements_helpdesk:local_covenant_undo", args=[1]),
     "people:helpdesk_person": lambda: reverse(
         "people:helpdesk_person", args=[member(make_organisation(), "deliverer").pk]
     ),
@@ -173,6 +177,12 @@ def _agreement_end() -> tuple[str, Organisation]:
 def _local_covenant() -> tuple[str, Organisation]:
     url, organisation = _agreement_detail()
     return url + "lokaal-convenant/", organisation
+
+
+@scoped("agreements:local_covenant_decide")
+def _local_covenant_decide() -> tuple[str, Organisation]:
+    url, organisation = _agreement_detail()
+    return url + "lokaal-convenant/besluit/", organisation
 
 
 @scoped("agreements:addendum_propose")

@@ -137,18 +137,90 @@ def test_approval_of_a_partner_generates_its_agreements(django_capture_on_commit
     assert pairs() == {("Gemeente Amsterdam", "Nieuw Water")}
 
 
-def test_either_contact_records_a_local_covenant_from_the_agreement_page(client):
+def test_a_local_covenant_is_proposed_by_one_contact_confirmed_by_the_other_and_undone_by_the_helpdesk(
+    client, django_capture_on_commit_callbacks
+):
+    """FAQ 16-17, issue 9: no longer one-sided, silent and permanent."""
+    from django.core import mail
     from django.urls import reverse
 
+    from lcv.agreements.models import LocalCovenantStatus
+    from lcv.organisations.models import OrganisationKind
     from lcv.testing.auth import login_verified
+    from lcv.testing.factories import make_organisation
 
-    municipality_organisation("0363")
+    amsterdam = municipality_organisation("0363")
     national = partner("Landelijk", national=True)
     generate_agreements()
     agreement = Agreement.objects.get()
-    login_verified(client, member(national, "contact"))
-    client.post(reverse("agreements:local_covenant", args=[agreement.pk]), {"toelichting": "Convenant 2019"})
+    partner_contact = member(national, "contact", email="contact@landelijk.nl")
+    municipal_contact = member(amsterdam, "contact", email="contact@amsterdam.nl")
+    login_verified(client, partner_contact)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agreements:local_covenant", args=[agreement.pk]), {"toelichting": "Convenant 2019"})
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DRAFT  # only a proposal: nothing withdrawn yet
+    covenant = LocalCovenant.objects.get()
+    assert (covenant.status, covenant.note, covenant.proposed_by) == (
+        LocalCovenantStatus.PROPOSED,
+        "Convenant 2019",
+        national,
+    )
+    assert sorted(address for m in mail.outbox for address in m.to) == ["contact@amsterdam.nl", "contact@landelijk.nl"]
+    # the proposer cannot confirm its own proposal
+    client.post(reverse("agreements:local_covenant_decide", args=[agreement.pk]), {"besluit": "bevestigen"})
+    assert LocalCovenant.objects.get().status == LocalCovenantStatus.PROPOSED
+    # a signatory of the counterpart cannot either; its contact can
+    login_verified(client, member(amsterdam, "signatory"))
+    assert (
+        client.post(
+            reverse("agreements:local_covenant_decide", args=[agreement.pk]), {"besluit": "bevestigen"}
+        ).status_code
+        == 403
+    )
+    login_verified(client, municipal_contact)
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "Landelijk stelde op" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agreements:local_covenant_decide", args=[agreement.pk]), {"besluit": "bevestigen"})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.WITHDRAWN
-    assert LocalCovenant.objects.get().note == "Convenant 2019"
+    assert LocalCovenant.objects.get().status == LocalCovenantStatus.CONFIRMED
+    assert len(mail.outbox) == 2
     assert generate_agreements() == 0
+    # the helpdesk undoes it: the pair gets an agreement again, both contacts are told
+    platform = make_organisation(kind=OrganisationKind.PLATFORM, sector="", national_coverage=False, name="Beheer")
+    login_verified(client, member(platform, "helpdesk"))
+    assert "Landelijk" in client.get(reverse("agreements_helpdesk:local_covenants")).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agreements_helpdesk:local_covenant_undo", args=[covenant.pk]))
+    assert LocalCovenant.objects.get().status == LocalCovenantStatus.UNDONE
+    assert (
+        Agreement.objects.filter(status=AgreementStatus.DRAFT, partner=national, municipal_party=amsterdam).count() == 1
+    )
+    assert "weer een LCV-overeenkomst" in mail.outbox[0].body
+    assert len(mail.outbox) == 2
+
+
+def test_a_declined_local_covenant_leaves_the_agreement(client):
+    from django.urls import reverse
+
+    from lcv.agreements.models import LocalCovenantStatus
+    from lcv.testing.auth import login_verified
+
+    amsterdam = municipality_organisation("0363")
+    national = partner("Landelijk", national=True)
+    generate_agreements()
+    agreement = Agreement.objects.get()
+    login_verified(client, member(amsterdam, "contact"))
+    client.post(reverse("agreements:local_covenant", args=[agreement.pk]), {})
+    login_verified(client, member(national, "contact"))
+    client.post(reverse("agreements:local_covenant_decide", args=[agreement.pk]), {"besluit": "afwijzen"})
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DRAFT
+    assert LocalCovenant.objects.get().status == LocalCovenantStatus.DECLINED
+    # a new proposal is possible after a decline
+    client.post(reverse("agreements:local_covenant", args=[agreement.pk]), {})
+    assert LocalCovenant.objects.filter(status=LocalCovenantStatus.PROPOSED).count() == 1
