@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lcv.organisations.models import Organisation, OrganisationKind
 from lcv.registrations.models import Registration
 
 SORTS = {
@@ -38,3 +39,23 @@ def similar_pending(registration: Registration) -> QuerySet[Registration]:
     if registration.kvk_number:
         return queryset.filter(kvk_number=registration.kvk_number)
     return queryset.none()
+
+
+def member_consequences(registration: Registration) -> list[dict[str, object]]:
+    """For a joint arrangement's registration: what approving it means for each member municipality
+    the helpdesk should look at (R13): one that takes part itself keeps its own agreements and
+    receives its partners' signals under them; the arrangement receives only where it holds the
+    agreement. Also any other arrangement the municipality already belongs to."""
+    if registration.kind != OrganisationKind.JOINT_ARRANGEMENT:
+        return []
+    rows = []
+    for municipality in registration.municipalities.order_by("name"):
+        own = Organisation.objects.filter(municipality=municipality, left_at__isnull=True).first()
+        others = list(
+            Organisation.objects.filter(
+                kind=OrganisationKind.JOINT_ARRANGEMENT, municipalities=municipality, left_at__isnull=True
+            ).values_list("name", flat=True)
+        )
+        if own is not None or others:
+            rows.append({"municipality": municipality, "own": own, "other_arrangements": others})
+    return rows

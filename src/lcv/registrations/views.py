@@ -123,6 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registration": registration,
         "municipalities": registration.municipalities.order_by("name"),
         "similar": selectors.similar_pending(registration),
+        "consequences": selectors.member_consequences(registration),
         "organisations": Organisation.objects.exclude(kind="platform").order_by("name"),
         "now": timezone.now(),
     }

@@ -141,7 +141,9 @@ def _routing_error(values: dict[str, Any], context: Context, municipality_id: in
     party = context.router.party_of.get(municipality_id)
     name = context.router.municipality_names.get(municipality_id, "?")
     if context.cak:
-        if party != context.own_party:
+        # FAQ 29: every municipality may receive CAK signals for its own area, also as a member of a
+        # joint arrangement (and the arrangement for its members' areas)
+        if context.own_party not in context.router.parties_of.get(municipality_id, ()):
             return ("postcode", f"het adres ligt in gemeente {name}, niet in uw gemeente")
         return None
     if party is None or party not in context.router.terms:
@@ -186,7 +188,10 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
     received_at = connection.ops.adapt_datetimefield_value(context.delivery.received_at)
     for number, values, errors in parsed:
         municipality_id = municipality_of.get((values["postcode"], values["huisnummer"]))
-        party = context.router.party_of.get(municipality_id) if municipality_id else None
+        if context.cak:
+            party = context.own_party  # the municipality (or arrangement) that uploaded its CAK file
+        else:
+            party = context.router.party_of.get(municipality_id) if municipality_id else None
         terms = None
         if not errors or not any(e[0] in ("postcode", "huisnummer") for e in errors):
             error = _routing_error(values, context, municipality_id)

@@ -1,6 +1,8 @@
-"""R13: delivery address -> municipality (postcode table) -> the party that receives it (the joint
-arrangement the municipality belongs to, else the municipality) -> the active agreement between
-that party and the partner, which governs the row (its art. 3.1 window, its delivery moments)."""
+"""R13: delivery address -> municipality (postcode table) -> the party that receives it -> the
+active agreement between that party and the partner, which governs the row (its art. 3.1 window,
+its delivery moments). A municipality can be a party itself and a member of a joint arrangement at
+once: the row goes to the party that holds the active agreement with this partner (the municipality
+first), so a joint arrangement that registers later takes over nothing that is already agreed."""
 
 from __future__ import annotations
 
@@ -27,18 +29,30 @@ class Terms:
 class Router:
     def __init__(self, partner: Organisation | None) -> None:
         self.municipality_names = dict(Municipality.objects.values_list("id", "name"))
-        self.party_of: dict[int, int] = {}
+        # municipality -> the parties that may receive for it: the municipality itself first, then
+        # the joint arrangements it is a member of (which sign for their members)
+        self.parties_of: dict[int, list[int]] = defaultdict(list)
         for org_id, municipality_id in Organisation.objects.filter(
             kind=OrganisationKind.MUNICIPALITY, left_at__isnull=True
         ).values_list("id", "municipality_id"):
-            self.party_of[municipality_id] = org_id
-        for org_id, municipality_id in Organisation.municipalities.through.objects.filter(
-            organisation__kind=OrganisationKind.JOINT_ARRANGEMENT, organisation__left_at__isnull=True
-        ).values_list("organisation_id", "municipality_id"):
-            self.party_of[municipality_id] = org_id  # a joint arrangement signs for its members
+            self.parties_of[municipality_id].append(org_id)
+        for org_id, municipality_id in (
+            Organisation.municipalities.through.objects.filter(
+                organisation__kind=OrganisationKind.JOINT_ARRANGEMENT, organisation__left_at__isnull=True
+            )
+            .order_by("organisation_id")
+            .values_list("organisation_id", "municipality_id")
+        ):
+            self.parties_of[municipality_id].append(org_id)
         self.terms: dict[int, Terms] = {}
         if partner is not None:
             self.terms = _active_terms(partner)
+        # R13: the party that receives a partner's row for a municipality is the one holding the
+        # active agreement with that partner; without one, the municipality's own first party
+        self.party_of: dict[int, int] = {
+            municipality_id: next((party for party in parties if party in self.terms), parties[0])
+            for municipality_id, parties in self.parties_of.items()
+        }
 
     def municipalities(self, addresses: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
         """(postcode, house number) -> municipality id, in one query for a chunk of rows."""

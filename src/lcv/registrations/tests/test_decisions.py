@@ -244,3 +244,19 @@ def test_second_registration_for_the_same_municipality_is_caught_at_approval(hel
     assert second.status == RegistrationStatus.PENDING
     assert second.duplicate_of == organisation  # shown to the helpdesk from now on
     assert Organisation.objects.filter(municipality=utrecht).get() == organisation
+
+
+def test_before_approving_an_arrangement_the_helpdesk_sees_what_it_means_for_member_municipalities(client, helpdesk):
+    """Issue 9: approving an arrangement that lists a participating municipality once moved its
+    routing without a word; the helpdesk now sees which members take part themselves."""
+    municipality_organisation("0344")  # Utrecht takes part itself
+    submitted = registration(
+        kind="joint_arrangement", name="Regio Utrecht", sector="", kvk_number="", municipalities=["0344", "0355"]
+    )
+    login_verified(client, helpdesk)
+    detail = client.get(reverse("registrations:detail", args=[submitted.pk])).content.decode()
+    assert "Gevolgen voor de deelnemende gemeenten" in detail
+    block = detail[detail.index('data-testid="consequences"') :]
+    block = block[: block.index("</ul>")]
+    assert "Utrecht: neemt zelf deel aan het platform, met eigen overeenkomsten" in block
+    assert "Zeist" not in block  # not on the platform itself: nothing to weigh

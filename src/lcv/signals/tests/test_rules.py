@@ -219,6 +219,43 @@ def test_r13_a_joint_arrangement_receives_for_its_members(world, delivery_day):
     assert Signal.objects.get().municipal_party == arrangement
 
 
+def test_r13_a_joint_arrangement_registered_later_takes_over_no_agreed_routing(world, delivery_day):
+    """Issue 9: approving an arrangement that lists Utrecht moved Utrecht's rows to the arrangement,
+    and partners with an active agreement with Utrecht itself got them refused. The row goes to the
+    party that holds the active agreement with the partner."""
+    from lcv.organisations.models import Municipality
+
+    arrangement = make_organisation(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, name="Regio Utrecht", sector="", national_coverage=False, kvk_number=""
+    )
+    arrangement.municipalities.add(Municipality.objects.get(cbs_code="0344"))
+    delivery = deliver(world["water"], [row()])
+    assert (delivery.accepted, delivery.rejected) == (1, 0)
+    assert Signal.objects.get().municipal_party == world["utrecht"]
+
+
+def test_r13_a_member_municipality_still_uploads_its_own_cak_file(world):
+    """FAQ 29: every municipality may receive CAK signals, also as a member of an arrangement."""
+    from lcv.organisations.models import Municipality
+
+    arrangement = make_organisation(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, name="Regio Utrecht", sector="", national_coverage=False, kvk_number=""
+    )
+    arrangement.municipalities.add(Municipality.objects.get(cbs_code="0344"))
+    received = receive_file(
+        organisation=world["utrecht"],
+        actor=member(world["utrecht"], "handler"),
+        file_name="cak.csv",
+        content=csv_bytes([row(soort="zorgverzekering"), row(postcode="3701AA", klantnummer="2")]),
+        cak=True,
+    )
+    delivery = process_delivery(received.delivery.pk)
+    assert (delivery.accepted, delivery.rejected) == (1, 1)  # its own address yes, Zeist's no
+    assert Signal.objects.get().municipal_party == world["utrecht"]
+    messages = [message for _number, _field, message in errors_of(delivery)]
+    assert "het adres ligt in gemeente Zeist, niet in uw gemeente" in messages
+
+
 def test_r13_house_number_ranges_split_a_postcode(world):
     postcode("3512AA", "0344", 1, 10)
     postcode("3512AA", "0355", 11, 20)
