@@ -48,7 +48,7 @@ def member_consequences(registration: Registration) -> list[dict[str, object]]:
     agreement. Also any other arrangement the municipality already belongs to."""
     if registration.kind != OrganisationKind.JOINT_ARRANGEMENT:
         return []
-    rows = []
+    rows: list[dict[str, object]] = []
     for municipality in registration.municipalities.order_by("name"):
         own = Organisation.objects.filter(municipality=municipality, left_at__isnull=True).first()
         others = list(
