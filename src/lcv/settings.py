@@ -193,6 +193,17 @@ LCV_SIGNAL_STALLED_MINUTES = env.integer(
     "A delivery without progress for this long (its worker stopped) is queued again by the schedule.",
 )
 
+LCV_XLSX_READ_SECONDS = env.integer(
+    "LCV_XLSX_READ_SECONDS",
+    120,
+    "Seconds one pass over an Excel delivery may take; a file that needs longer is refused as unreadable.",
+)
+LCV_XLSX_READ_MEGABYTES = env.integer(
+    "LCV_XLSX_READ_MEGABYTES",
+    200,
+    "Memory (MB) reading one Excel delivery may add to the worker; a file that needs more is refused as unreadable.",
+)
+
 BEHIND_TLS_PROXY = env.boolean(
     "BEHIND_TLS_PROXY",
     False,
