@@ -204,6 +204,20 @@ LCV_XLSX_READ_MEGABYTES = env.integer(
     "Memory (MB) reading one Excel delivery may add to the worker; a file that needs more is refused as unreadable.",
 )
 
+LCV_WORKER_HEARTBEAT_SECONDS = env.integer(
+    "LCV_WORKER_HEARTBEAT_SECONDS", 10, "Seconds between a worker's heartbeats (read by `/gezond/`)."
+)
+LCV_WORKER_LATE_SECONDS = env.integer(
+    "LCV_WORKER_LATE_SECONDS",
+    60,
+    "`/gezond/` answers 503 (worker late or missing) when no worker's heartbeat is younger than this.",
+)
+LCV_QUEUE_STUCK_MINUTES = env.integer(
+    "LCV_QUEUE_STUCK_MINUTES",
+    15,
+    "`/gezond/` answers 503 (queue stuck) when a task that may run has waited longer than this.",
+)
+
 BEHIND_TLS_PROXY = env.boolean(
     "BEHIND_TLS_PROXY",
     False,
