@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 def _health(port: int) -> tuple[int, dict[str, Any]]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/gezond/", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/gezond/", timeout=5) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -85,7 +85,7 @@ def test_a_killed_worker_is_restarted_by_serve_and_health_reports_the_gap(tmp_pa
         [worker] = _children(serve.pid)
         os.kill(worker, signal.SIGKILL)
 
-        status, body = _wait_for(lambda: (found := _health(port))[0] == 503 and found, 30, "the gap to be reported")
+        _status, body = _wait_for(lambda: (found := _health(port))[0] == 503 and found, 30, "the gap to be reported")
         assert body["worker"] == "late"
         assert body["status"] == "unhealthy"
 
