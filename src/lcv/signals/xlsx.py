@@ -166,7 +166,7 @@ class SharedStrings:
 
     def __init__(self) -> None:
         self.buffer = bytearray()
-        self.ends = array("L")
+        self.ends = array("I")  # 4 bytes each: the buffer is at most MAX_SHARED_BYTES
 
     def add(self, text: str) -> None:
         self.buffer += text.encode()
