@@ -105,7 +105,7 @@ def test_the_memory_budget_stops_reading(settings, monkeypatch):
     monkeypatch.setattr(xlsx, "resident_megabytes", lambda: next(megabytes))
     message, _seconds = refused(xlsx_files.good([row(klantnummer=f"K{n}") for n in range(2_000)]))
     assert "meer dan 5 MB geheugen" in message
-    assert xlsx.resident_megabytes() < 120  # stopped after a few blocks, not at the end of the file
+    assert (xlsx.resident_megabytes() or 0) < 120  # stopped after a few blocks, not at the end of the file
 
 
 def test_damaged_files_are_unreadable_with_a_dutch_message():
