@@ -205,6 +205,31 @@ LCV_SIGNAL_STALLED_MINUTES = env.integer(
     "A delivery without progress for this long (its worker stopped) is queued again by the schedule.",
 )
 
+LCV_XLSX_READ_SECONDS = env.integer(
+    "LCV_XLSX_READ_SECONDS",
+    120,
+    "Seconds one pass over an Excel delivery may take; a file that needs longer is refused as unreadable.",
+)
+LCV_XLSX_READ_MEGABYTES = env.integer(
+    "LCV_XLSX_READ_MEGABYTES",
+    200,
+    "Memory (MB) reading one Excel delivery may add to the worker; a file that needs more is refused as unreadable.",
+)
+
+LCV_WORKER_HEARTBEAT_SECONDS = env.integer(
+    "LCV_WORKER_HEARTBEAT_SECONDS", 10, "Seconds between a worker's heartbeats (read by `/gezond/`)."
+)
+LCV_WORKER_LATE_SECONDS = env.integer(
+    "LCV_WORKER_LATE_SECONDS",
+    60,
+    "`/gezond/` answers 503 (worker late or missing) when no worker's heartbeat is younger than this.",
+)
+LCV_QUEUE_STUCK_MINUTES = env.integer(
+    "LCV_QUEUE_STUCK_MINUTES",
+    15,
+    "`/gezond/` answers 503 (queue stuck) when a task that may run has waited longer than this.",
+)
+
 BEHIND_TLS_PROXY = env.boolean(
     "BEHIND_TLS_PROXY",
     False,

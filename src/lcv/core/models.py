@@ -40,3 +40,21 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running `lcv worker` process (host and process id, nothing personal), touched
+    every LCV_WORKER_HEARTBEAT_SECONDS by a thread of the worker; `/gezond/` reports the worker
+    missing or late from the newest row. A worker that stops cleanly removes its row."""
+
+    worker = models.CharField(_("taakverwerker"), max_length=100, unique=True)
+    started_at = models.DateTimeField(_("gestart"))
+    seen_at = models.DateTimeField(_("laatst gezien"), db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("hartslag van een taakverwerker")
+        verbose_name_plural = _("hartslagen van taakverwerkers")
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

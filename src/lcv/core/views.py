@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from lcv.accounts.policy import Action, can, membership_of
 from lcv.agreements.selectors import agreement_counts, to_sign_by
+from lcv.core.selectors import health as health_report
 from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
 from lcv.registrations.models import Registration, RegistrationStatus
@@ -42,4 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """For the load balancer and monitoring: 200 when a worker is alive and the queue moves, 503
+    with what is wrong otherwise (issue 9: a dead worker must not go unnoticed)."""
+    report = health_report()
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response

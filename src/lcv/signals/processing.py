@@ -398,11 +398,7 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
         else:
             _process_in_turn(chunks, context, delivery_id, delivery.rows_done)
     except UnreadableFile as error:
-        with transaction.atomic():
-            Delivery.objects.filter(pk=delivery_id).update(
-                status=DeliveryStatus.UNREADABLE, error=str(error)[:500], finished_at=timezone.now()
-            )
-        return Delivery.objects.defer("content").get(pk=delivery_id)
+        return _unreadable(delivery_id, str(error))
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update().select_related("organisation").defer("content").get(pk=delivery_id)
@@ -423,6 +419,26 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
                 },
             )
     return delivery
+
+
+def _unreadable(delivery_id: int, message: str) -> Delivery:
+    """The file as a whole is unreadable (also when that shows only half-way, e.g. an Excel file that
+    exceeds its reading budget): nothing of it is kept, and it is finished, so it is not retried."""
+    with transaction.atomic():
+        Delivery.objects.select_for_update().defer("content").get(pk=delivery_id)
+        Signal.objects.filter(delivery_id=delivery_id).delete()
+        RowError.objects.filter(delivery_id=delivery_id).delete()
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.UNREADABLE,
+            error=message[:500],
+            finished_at=timezone.now(),
+            rows_done=0,
+            accepted=0,
+            rejected=0,
+            flagged=0,
+        )
+    logger.info("delivery %s unreadable", delivery_id)
+    return Delivery.objects.defer("content").get(pk=delivery_id)
 
 
 def _process_in_turn(chunks: Iterator[list[Row]], context: Context, delivery_id: int, done: int) -> None:

@@ -8,13 +8,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
+from django.conf import settings
+
 from lcv.signals.columns import NAMES, REQUIRED
 from lcv.signals.rules import unknown_columns
+from lcv.signals.xlsx import BadWorkbook, Budget, Workbook
 
 Row = tuple[int, dict[str, str]]
 EMPTY: dict[str, str] = {}
@@ -113,29 +117,47 @@ def _cell(value: Any) -> str:
     return str(value).replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
-def _xlsx_rows(open_binary: Opener, required: frozenset[str]) -> tuple[list[str], Iterator[Row]]:
-    from openpyxl import load_workbook
-
+def _xlsx_rows(open_binary: Opener, required: frozenset[str], as_dicts: bool = True) -> tuple[list[str], Iterator[Row]]:
+    """The first worksheet, read with bounded work (lcv.signals.xlsx): a file that is too large,
+    packed like a bomb, holds XML entities or exceeds the time or memory budget is unreadable."""
+    with open_binary() as stream:
+        content = stream.read()  # a ZIP needs random access; the upload is at most 50 MB
+    budget = Budget(settings.LCV_XLSX_READ_SECONDS, settings.LCV_XLSX_READ_MEGABYTES)
     try:
-        with open_binary() as stream:
-            content = stream.read()  # a ZIP needs random access; .xlsx files are compressed and small
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header = _header(list(next(iterator)))
-    except StopIteration:
-        raise UnreadableFile("Het werkblad is leeg.") from None
-    except Exception as error:  # openpyxl raises many kinds for a damaged or non-Excel file
-        raise UnreadableFile("Het bestand is geen leesbaar Excel-bestand (.xlsx).") from error
-    _check_header(header, required)
+        workbook = Workbook(content, budget)
+        del content
+        iterator = workbook.rows()
+        first = next(iterator, None)
+    except BadWorkbook as error:
+        raise UnreadableFile(str(error)) from error
+    if first is None:
+        workbook.close()
+        raise UnreadableFile("Het werkblad is leeg.")
+    number, cells = first
+    header = _header(cells if number == 1 else [])  # the column names are in row 1
+    try:
+        _check_header(header, required)
+    except UnreadableFile:
+        workbook.close()
+        raise
+    if number != 1:
+        iterator = itertools.chain([first], iterator)
+
+    width = len(header)
 
     def rows() -> Iterator[Row]:
-        for number, cells in enumerate(iterator, start=2):
-            values = [_cell(cell) for cell in cells]
-            if not any(value.strip() for value in values):
-                continue
-            yield number, dict(zip(header, values, strict=False))
-        workbook.close()
+        try:
+            for number, cells in iterator:
+                values = [_cell(cell) for cell in cells]
+                if not any(value.strip() for value in values):
+                    continue
+                if len(values) < width:  # cells after the last one with a value are empty, as in a CSV row
+                    values.extend([""] * (width - len(values)))
+                yield number, dict(zip(header, values, strict=False)) if as_dicts else EMPTY
+        except BadWorkbook as error:
+            raise UnreadableFile(str(error)) from error
+        finally:
+            workbook.close()
 
     return header, rows()
 
@@ -191,9 +213,10 @@ def open_rows(source: bytes | Opener, file_format: str, required: frozenset[str]
 
 def count_rows(source: bytes | Opener, file_format: str, required: frozenset[str] = REQUIRED) -> int:
     """The number of rows open_rows will give (for the progress), without building them."""
-    if file_format == "csv":
+    if file_format in ("csv", "xlsx"):
         open_binary: Opener = (lambda: io.BytesIO(source)) if isinstance(source, bytes) else source
-        _header_names, rows = _csv_rows(open_binary, required, as_dicts=False)
+        read = _csv_rows if file_format == "csv" else _xlsx_rows
+        _header_names, rows = read(open_binary, required, as_dicts=False)
         return sum(1 for _ in rows)
     return sum(1 for _ in open_rows(source, file_format, required))
 

@@ -1,36 +1,49 @@
 """`lcv serve`: the web server and the task worker in one command (used by `make run`).
 
-Ctrl-C stops both: the worker is a child process that is terminated when the server ends.
+The worker is a child process under a Supervisor: when it dies (killed, out of memory) it is
+started again, with a growing pause if it keeps dying, and the restart is logged; `/gezond/`
+reports the gap meanwhile. Ctrl-C (or SIGTERM) stops both.
 """
 
 from __future__ import annotations
 
-import subprocess
+import signal
 import sys
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lcv.core.supervise import Supervisor
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops like Ctrl-C, so the worker is stopped too
+
 
 class Command(BaseCommand):
-    help = "Start de webserver en de taakverwerker samen (Ctrl-C stopt beide)."
+    help = (
+        "Start de webserver en de taakverwerker samen (Ctrl-C stopt beide); een gestopte taakverwerker start opnieuw."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--restart-delay", type=float, default=1.0, help="Seconds before restarting a dead worker.")
+        parser.add_argument("--max-restart-delay", type=float, default=60.0, help="Longest pause between restarts.")
 
-    def handle(self, *args: Any, addrport: str, **options: Any) -> None:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "lcv.manage", "worker", "--no-reload", "--no-startup-delay", "--interval", "2"]
+    def handle(self, *args: Any, addrport: str, restart_delay: float, max_restart_delay: float, **options: Any) -> None:
+        supervisor = Supervisor(
+            [sys.executable, "-m", "lcv.manage", "worker", "--no-reload", "--no-startup-delay", "--interval", "2"],
+            delay=restart_delay,
+            max_delay=max_restart_delay,
         )
+        signal.signal(signal.SIGTERM, _interrupt)
+        supervisor.start()
         try:
             call_command("runserver", addrport, use_reloader=False, skip_checks=False)
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            supervisor.stop()
