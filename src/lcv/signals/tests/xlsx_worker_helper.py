@@ -35,7 +35,9 @@ def setup() -> None:
         receive_file(organisation=energy, actor=deliverer, file_name=name, content=content)
     good = [row(klantnummer=f"K{n}", soort="gas", huisnummer=n % 997 + 1) for n in range(GOOD_ROWS)]
     receive_file(organisation=energy, actor=deliverer, file_name="goed.xlsx", content=xlsx_files.good(good))
-    receive_file(organisation=energy, actor=deliverer, file_name="goed.csv", content=csv_bytes(good[:100]))
+    # other signals than the Excel file's (the same ones would be repeats, not admitted twice)
+    other = [row(klantnummer=f"C{n}", soort="gas", huisnummer=n % 997 + 1) for n in range(100)]
+    receive_file(organisation=energy, actor=deliverer, file_name="goed.csv", content=csv_bytes(other))
 
 
 def dump() -> None:
