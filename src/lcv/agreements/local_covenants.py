@@ -124,7 +124,7 @@ def decide(*, covenant_id: int, organisation: Organisation, actor: Any, confirm:
     declines (the agreement stays). The proposing party cannot decide its own proposal."""
     with transaction.atomic():
         covenant = (
-            LocalCovenant.objects.select_for_update()
+            LocalCovenant.objects.select_for_update(of=("self",))
             .select_related("municipal_party", "partner", "proposed_by")
             .get(pk=covenant_id)
         )
@@ -185,7 +185,9 @@ def undo(*, covenant_id: int, actor: Any) -> LocalCovenant:
 
     with transaction.atomic():
         covenant = (
-            LocalCovenant.objects.select_for_update().select_related("municipal_party", "partner").get(pk=covenant_id)
+            LocalCovenant.objects.select_for_update(of=("self",))
+            .select_related("municipal_party", "partner")
+            .get(pk=covenant_id)
         )
         if covenant.status != LocalCovenantStatus.CONFIRMED:
             raise LocalCovenantError("Alleen een vastgelegd lokaal convenant kan ongedaan worden gemaakt.")
