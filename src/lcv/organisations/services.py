@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from lcv.audit.services import record
@@ -115,6 +116,11 @@ def request_change(
     return change
 
 
+# Sent when a person loses a role through a change request: kwargs user, role, actor. Apps above
+# organisations act on it (signals revokes the API keys a former contact made).
+role_removed = Signal()
+
+
 def execute_change(*, change_id: int, actor: Any) -> ChangeRequest:
     """The helpdesk carries out a change request: the new person holds the role (invited when new),
     the old holder loses it, in one transaction; both sides are audited (FAQ 15, R8)."""
@@ -152,6 +158,8 @@ def execute_change(*, change_id: int, actor: Any) -> ChangeRequest:
                 obj=old.user,
                 details={"role": role.value, "change_request": change.pk},
             )
+            if old.user_id != getattr(existing, "pk", None):
+                role_removed.send(sender=Membership, user=old.user, role=role, actor=actor)
         if existing is not None:
             Membership.objects.filter(user=existing).update(**{field: True})
             new_user = existing

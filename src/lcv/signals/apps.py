@@ -19,3 +19,7 @@ class SignalsConfig(AppConfig):
 
         MADE_BY_PROVIDERS.append(tokens.labels_of_tokens_made_by)
         person_deactivated.connect(tokens.on_person_deactivated, dispatch_uid="signals.revoke_tokens_of_deactivated")
+
+        from lcv.organisations.services import role_removed
+
+        role_removed.connect(tokens.on_role_removed, dispatch_uid="signals.revoke_tokens_of_former_contact")

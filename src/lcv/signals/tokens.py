@@ -180,3 +180,10 @@ def on_person_deactivated(*, user: Any, actor: Any, keep_api_keys: bool, **kwarg
         return
     for token in _active_made_by(user):
         revoke_token(token_id=token.pk, organisation=token.organisation, actor=actor)
+
+
+def on_role_removed(*, user: Any, role: str, actor: Any, **kwargs: Any) -> None:
+    """A contact replaced through the helpdesk no longer manages keys: the keys they made stop (the
+    new contact makes new ones; the change request is the organisation's own decision)."""
+    if role == "contact":
+        on_person_deactivated(user=user, actor=actor, keep_api_keys=False)

@@ -182,3 +182,17 @@ def test_the_change_request_form_offers_an_extra_contact_person(client, organisa
     login_verified(client, member(organisation, "contact"))
     page = client.get(reverse("organisations:change_request_new", args=[organisation.pk])).content.decode()
     assert "Extra contactpersoon toevoegen" in page
+
+
+def test_a_replaced_contacts_api_keys_stop_working(helpdesk, django_capture_on_commit_callbacks):
+    """Issue 9: a key kept working after its creator lost the contact role."""
+    from lcv.organisations.models import Sector
+    from lcv.signals import tokens
+
+    partner = make_organisation(name="Water Midden", sector=Sector.WATER)
+    old = member(partner, "contact", email="oud@water.nl")
+    _token, plain = tokens.create_token(organisation=partner, actor=old, name="Incasso")
+    change = ask(partner, old, kind="replace_contact", email="nieuw@water.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        execute_change(change_id=change.pk, actor=helpdesk)
+    assert tokens.authenticate(plain) is None
