@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import cProfile
 import csv
+import hashlib
 import io
 import json
 import os
@@ -355,6 +356,8 @@ def copy_text(rows: list[dict[str, Any]], delivery: Any, ids: dict[str, Any]) ->
             False,
             False,
             received_at,
+            hashlib.sha256(f"{row['row_number']}|{v['klantnummer']}".encode()).hexdigest()[:32],  # identity
+            False,  # beyond_window
         )
         lines.append("\t".join(text(value) for value in record))
     return ("\n".join(lines) + "\n").encode()
