@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from lcv.agreements.models import Agreement, AgreementHistory, AgreementStatus, LocalCovenant
+from lcv.agreements.models import Agreement, AgreementHistory, AgreementStatus
 from lcv.agreements.workflow import TransitionError, sources_for, transition
 from lcv.audit.services import record
 from lcv.notifications.services import absolute_url, send_templated_mail
@@ -56,31 +56,6 @@ def release_agreements(*, agreement_ids: Iterable[int], municipal_party: Organis
         )
         record(action="agreements.released", actor=actor, organisation=municipal_party, details={"count": len(ids)})
     return len(ids)
-
-
-def record_local_covenant(*, municipal_party: Organisation, partner: Organisation, actor: Any, note: str = "") -> None:
-    """FAQ 16-17: this pair keeps its local covenant; it gets no LCV agreement (an open draft is
-    withdrawn)."""
-    with transaction.atomic():
-        LocalCovenant.objects.get_or_create(
-            municipal_party=municipal_party, partner=partner, defaults={"recorded_by": actor, "note": note}
-        )
-        drafts = Agreement.objects.select_for_update().filter(
-            municipal_party=municipal_party, partner=partner, status=AgreementStatus.DRAFT
-        )
-        for agreement in drafts:
-            transition(agreement.status, "withdraw")
-            agreement.status = AgreementStatus.WITHDRAWN
-            agreement.save(update_fields=["status"])
-            AgreementHistory.objects.create(
-                agreement=agreement,
-                event="withdraw",
-                from_status="draft",
-                to_status="withdrawn",
-                actor=actor,
-                details={"reason": "local_covenant"},
-            )
-        record(action="agreements.local_covenant_recorded", actor=actor, organisation=municipal_party, obj=partner)
 
 
 def record_local_covenants(*, agreement_ids: Iterable[int], actor: Any, note: str = "") -> int:

@@ -7,9 +7,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from lcv.agreements.generation import generate_agreements, relevant_pairs
+from lcv.agreements.local_covenants import record_for_both
 from lcv.agreements.models import Agreement, AgreementHistory, AgreementStatus, LocalCovenant
 from lcv.agreements.reference import current_template
-from lcv.agreements.services import record_local_covenant
 from lcv.organisations.models import Municipality, OrganisationKind, Sector
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 
@@ -77,13 +77,13 @@ def test_generation_is_idempotent_and_never_makes_two_open_agreements():
 
 
 def test_local_covenant_pairs_get_none():
-    amsterdam = municipality_organisation("0363")
-    national = partner("Landelijk", national=True)
+    municipality_organisation("0363")
+    partner("Landelijk", national=True)
     helpdesk = member(
         make_organisation(kind=OrganisationKind.PLATFORM, kvk_number="", sector="", national_coverage=False), "helpdesk"
     )
     generate_agreements()
-    record_local_covenant(municipal_party=amsterdam, partner=national, actor=helpdesk)
+    record_for_both(agreement=Agreement.objects.get(), actor=helpdesk)  # the helpdesk, for both parties
     assert Agreement.objects.get().status == AgreementStatus.WITHDRAWN
     assert generate_agreements() == 0
     assert LocalCovenant.objects.count() == 1
