@@ -12,10 +12,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement
+from lcv.agreements.models import (
+    OPEN_STATUSES,
+    Addendum,
+    AddendumAcceptance,
+    AddendumStatus,
+    Agreement,
+    AgreementStatus,
+)
 from lcv.audit.services import record
 from lcv.notifications.services import absolute_url, send_templated_mail
-from lcv.organisations.models import Organisation
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, SignalSystem
 from lcv.organisations.selectors import contacts_of
 
 MAX_ADDENDUM_BYTES = 5 * 1024 * 1024
@@ -89,21 +96,119 @@ def propose_addendum(
     return addendum
 
 
+def awaiting(addendum: Addendum) -> list[Organisation]:
+    """The parties whose acceptance the addendum still needs (art. 6.1): every party of the
+    agreement other than the proposer, the co-signing executor included."""
+    accepted = set(addendum.acceptances.values_list("organisation_id", flat=True))
+    return [
+        party
+        for party in addendum.agreement.parties
+        if party.pk != addendum.proposed_by_id and party.pk not in accepted
+    ]
+
+
 def decide_addendum(*, addendum_id: int, organisation: Organisation, actor: Any, accept: bool) -> Addendum:
-    """The counterpart (never the proposer) accepts or declines."""
+    """A party other than the proposer accepts or declines. The addendum binds once every other
+    party has accepted (the other side, and the executor where it co-signs); one refusal ends it."""
     with transaction.atomic():
         addendum = Addendum.objects.select_for_update().select_related("agreement").get(pk=addendum_id)
-        parties = {p.pk for p in addendum.agreement.parties}
+        agreement = Agreement.objects.select_for_update().get(pk=addendum.agreement_id)
+        parties = {p.pk for p in agreement.parties}
         if organisation.pk not in parties or organisation.pk == addendum.proposed_by_id:
             raise AddendumError("Alleen de andere partij kan dit addendum aanvaarden.")
         if addendum.status != AddendumStatus.PROPOSED:
             raise AddendumError("Over dit addendum is al besloten.")
-        addendum.status = AddendumStatus.ACCEPTED if accept else AddendumStatus.DECLINED
-        addendum.decided_by = actor
-        addendum.decided_at = timezone.now()
-        addendum.save(update_fields=["status", "decided_by", "decided_at"])
-        record(action=f"addendum.{addendum.status}", actor=actor, organisation=organisation, obj=addendum)
+        if agreement.status not in OPEN_STATUSES:
+            raise AddendumError(
+                "De overeenkomst is beëindigd of ingetrokken; over dit addendum kan niet meer worden besloten."
+            )
+        if addendum.acceptances.filter(organisation=organisation).exists():
+            raise AddendumError("Uw organisatie heeft dit addendum al aanvaard; het wacht op de andere partij.")
+        now = timezone.now()
+        if not accept:
+            addendum.status = AddendumStatus.DECLINED
+        else:
+            AddendumAcceptance.objects.create(addendum=addendum, organisation=organisation, actor=actor)
+            if not awaiting(addendum):
+                addendum.status = AddendumStatus.ACCEPTED
+                if addendum.signal_system:
+                    agreement.signal_system = addendum.signal_system
+                    agreement.save(update_fields=["signal_system"])
+        if addendum.status != AddendumStatus.PROPOSED:
+            addendum.decided_by = actor
+            addendum.decided_at = now
+            addendum.save(update_fields=["status", "decided_by", "decided_at"])
+            record(action=f"addendum.{addendum.status}", actor=actor, organisation=organisation, obj=addendum)
+        else:
+            record(action="addendum.accepted_by_party", actor=actor, organisation=organisation, obj=addendum)
     return addendum
+
+
+def propose_signal_system_change(*, organisation: Organisation, system: str, actor: Any) -> int:
+    """Art. 3.2: a municipal party exchanges signals through another system (asked of the
+    helpdesk). Its choice is stored at once; an open agreement not yet released takes it over
+    directly; every other open agreement gets an addendum proposed on the party's behalf, which
+    changes the agreement's system once the other parties accept it. Returns how many addenda."""
+    from lcv.agreements.documents import render_signal_system_addendum
+
+    if system not in SignalSystem.values:
+        raise AddendumError("Kies een van de signaleringssystemen uit de lijst.")
+    if organisation.kind not in MUNICIPAL_KINDS:
+        raise AddendumError("Alleen een gemeente of gemeenschappelijke regeling kiest een signaleringssysteem.")
+    label = SignalSystem(system).label
+    proposed = 0
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        agreements = Agreement.objects.select_for_update().filter(
+            municipal_party=organisation, status__in=OPEN_STATUSES
+        )
+        if organisation.signal_system == system and not agreements.exclude(signal_system=system).exists():
+            raise AddendumError(f"{organisation.name} werkt al met {label}, ook in al haar lopende overeenkomsten.")
+        before = organisation.signal_system
+        organisation.signal_system = system
+        organisation.save(update_fields=["signal_system"])
+        record(
+            action="organisation.signal_system_changed",
+            actor=actor,
+            organisation=organisation,
+            obj=organisation,
+            details={"from": before, "to": system},
+        )
+        for agreement in agreements.select_related("municipal_party", "partner", "executor"):
+            # an earlier proposal for another system lapses: the newest choice is the one to accept
+            agreement.addenda.filter(status=AddendumStatus.PROPOSED).exclude(signal_system="").update(
+                status=AddendumStatus.DECLINED, decided_at=timezone.now()
+            )
+            if agreement.status == AgreementStatus.DRAFT:
+                agreement.signal_system = system
+                agreement.save(update_fields=["signal_system"])
+                continue
+            if agreement.signal_system == system:
+                continue
+            pdf = render_signal_system_addendum(agreement, system)
+            addendum = Addendum.objects.create(
+                agreement=agreement,
+                proposed_by=organisation,
+                uploaded_by=actor,
+                description=f"Ander signaleringssysteem: {label}"[:300],
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                signal_system=system,
+            )
+            record(action="addendum.proposed", actor=actor, organisation=organisation, obj=addendum)
+            proposed += 1
+            for counterpart in agreement.parties:
+                if counterpart.pk != organisation.pk and (addresses := contacts_of(counterpart)):
+                    context = {
+                        "agreement": agreement,
+                        "addendum": addendum,
+                        "by": organisation,
+                        "link": absolute_url(reverse("agreements:detail", args=[agreement.pk])),
+                    }
+                    transaction.on_commit(
+                        partial(send_templated_mail, to=addresses, template="addendum_proposed", context=context)
+                    )
+    return proposed
 
 
 def package_with_addenda(agreement: Agreement, document_pdf: bytes, document_name: str) -> bytes | None:
@@ -148,5 +253,7 @@ def package_with_addenda(agreement: Agreement, document_pdf: bytes, document_nam
                 lines.append(f"   andere aanleverdagen: {addendum.delivery_days}")
             if addendum.pause_at_delivery:
                 lines.append("   incasso gepauzeerd vanaf aanlevering")
+            if addendum.signal_system:
+                lines.append(f"   signaleringssysteem: {addendum.get_signal_system_display()}")
         archive.writestr("inhoud.txt", "\r\n".join(lines) + "\r\n")
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind
 from lcv.agreements.seal_certificate import seal_certificate_path
-from lcv.organisations.models import Sector
+from lcv.organisations.models import Sector, SignalSystem
 
 SEAL_FIELD = "LCV-portaal-zegel"
 REASON_PREFIX = "LCV-portaal overeenkomst "
@@ -69,10 +69,24 @@ def _context(agreement: Agreement) -> dict[str, Any]:
         "executor": agreement.executor,
         "window": windows.get(agreement.partner.sector),
         "windows": [{"sector": key, "label": labels.get(key, key), **value} for key, value in windows.items()],
-        "signal_system_label": agreement.municipal_party.get_signal_system_display(),
+        "signal_system_label": agreement.get_signal_system_display(),
         # the day the agreement was made, not today: a stable text
         "generated_on": timezone.localtime(agreement.created_at, ZoneInfo(DOCUMENT_TIME_ZONE)).date(),
     }
+
+
+def render_signal_system_addendum(agreement: Agreement, system: str) -> bytes:
+    """The PDF of an addendum that changes the agreement's signal system (art. 3.2, 6.1)."""
+    return _render(
+        "agreements/document/addendum_signal_system.html",
+        {
+            "agreement": agreement,
+            "before": agreement.get_signal_system_display(),
+            "after": SignalSystem(system).label,
+            "today": timezone.localdate(),
+            "platform_name": PLATFORM_NAME,
+        },
+    )
 
 
 def _store(agreement: Agreement, kind: DocumentKind, pdf: bytes) -> AgreementDocument:

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lcv.accounts.policy import Action, require
-from lcv.agreements import local_covenants, services
+from lcv.agreements import addenda, local_covenants, services
 from lcv.agreements.models import Agreement, AgreementStatus, AgreementTemplate, LocalCovenant
 from lcv.core.paging import query_without_page
 from lcv.core.spreadsheet import csv_response
-from lcv.organisations.models import Organisation, Sector
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, Sector, SignalSystem
 
 PAGE_SIZE = 100
 
@@ -82,6 +82,8 @@ def agreements(request: HttpRequest) -> HttpResponse:
         "sectors": Sector.choices,
         "organisation": organisation,
         "unsigned": unsigned,
+        "is_municipal": organisation is not None and organisation.kind in MUNICIPAL_KINDS,
+        "signal_systems": SignalSystem.choices,
     }
     return render(request, "agreements/helpdesk/list.html", context)
 
@@ -135,8 +137,33 @@ def departure(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Vertrek van %(name)s vastgelegd; %(count)d overeenkomst(en) ingetrokken.")
+            _("Vertrek van %(name)s vastgelegd; %(count)d overeenkomst(en) ingetrokken of beëindigd.")
             % {"name": organisation.name, "count": count},
+        )
+    return redirect(f"{redirect('agreements_helpdesk:list').url}?organisatie={organisation.pk}")
+
+
+@login_required
+@require_POST
+def signal_system(request: HttpRequest, pk: int) -> HttpResponse:
+    """A municipal party changes its exchange system (asked of the helpdesk, art. 3.2): stored at
+    once; its open agreements get it through an addendum the other parties accept (art. 6.1)."""
+    require(request.user, Action.MANAGE_AGREEMENTS)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        count = addenda.propose_signal_system_change(
+            organisation=organisation, system=request.POST.get("systeem", ""), actor=request.user
+        )
+    except addenda.AddendumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s werkt nu met %(system)s. %(count)d lopende overeenkomst(en) krijgen een addendum dat de "
+                "andere partijen nog moeten aanvaarden; tot dan geldt het systeem uit de overeenkomst."
+            )
+            % {"name": organisation.name, "system": organisation.get_signal_system_display(), "count": count},
         )
     return redirect(f"{redirect('agreements_helpdesk:list').url}?organisatie={organisation.pk}")
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lcv.organisations.models import Organisation
+from lcv.organisations.models import Organisation, SignalSystem
 
 
 class AgreementTemplate(models.Model):
@@ -74,7 +74,8 @@ class Agreement(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, db_index=True
     )
-    signal_system = models.CharField(_("signaleringssysteem"), max_length=10, blank=True)
+    # copied from the municipal party at generation; changed only by an accepted addendum (art. 3.2, 6.1)
+    signal_system = models.CharField(_("signaleringssysteem"), max_length=10, choices=SignalSystem.choices, blank=True)
     generation_batch = models.UUIDField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     released_at = models.DateTimeField(_("vrijgegeven"), null=True, blank=True, db_index=True)
@@ -263,6 +264,10 @@ class Addendum(models.Model):
     delivery_days = models.CharField(_("andere aanleverdagen"), max_length=100, blank=True)
     # FAQ 38: collection paused from delivery until delivery + 4 weeks unless help is accepted
     pause_at_delivery = models.BooleanField(_("incasso pauzeren vanaf aanlevering"), default=False)
+    # art. 3.2: the municipality exchanges signals through another system from acceptance on
+    signal_system = models.CharField(
+        _("ander signaleringssysteem"), max_length=10, choices=SignalSystem.choices, blank=True, db_default=""
+    )
     status = models.CharField(max_length=10, choices=AddendumStatus.choices, default=AddendumStatus.PROPOSED)
     proposed_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -277,3 +282,22 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class AddendumAcceptance(models.Model):
+    """Art. 6.1: an addendum binds when every other party of the agreement has accepted it: the
+    other side, and the co-signing executor where there is one. One row per accepting party."""
+
+    addendum = models.ForeignKey(Addendum, on_delete=models.CASCADE, related_name="acceptances")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("aanvaarding van een addendum")
+        verbose_name_plural = _("aanvaardingen van addenda")
+        constraints = [models.UniqueConstraint(fields=["addendum", "organisation"], name="one_acceptance_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.addendum_id} <- {self.organisation_id}"

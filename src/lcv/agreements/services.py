@@ -136,14 +136,14 @@ def end_agreement(
     return agreement
 
 
-def _end(agreement: Agreement, actor: Any) -> None:
-    transition(agreement.status, "end")
+def _end(agreement: Agreement, actor: Any, event: str = "end") -> None:
+    transition(agreement.status, event)
     previous = agreement.status
     agreement.status = AgreementStatus.ENDED
     agreement.ended_at = timezone.now()
     agreement.save(update_fields=["status", "ended_at"])
     AgreementHistory.objects.create(
-        agreement=agreement, event="end", from_status=previous, to_status=agreement.status, actor=actor
+        agreement=agreement, event=event, from_status=previous, to_status=agreement.status, actor=actor
     )
 
 
@@ -227,9 +227,9 @@ def _tell_parties_of_withdrawal(agreements: list[Agreement], reason: str) -> Non
 
 
 def record_departure(*, organisation: Organisation, actor: Any, reason: str) -> int:
-    """A party leaves: it gets no new agreements, and its agreements that are not yet active are
-    withdrawn (their parties are told). Active agreements stay until a party ends them (R9).
-    Returns the number withdrawn."""
+    """A party leaves: it gets no new agreements, its agreements that are not yet active are
+    withdrawn and its active ones end today (it admits and receives no signals any more, so the
+    state says so; the other parties are told). Returns the number withdrawn or ended."""
     reason = reason.strip()
     if not reason:
         raise AgreementError("Geef een reden op voor het vertrek.")
@@ -248,7 +248,30 @@ def record_departure(*, organisation: Organisation, actor: Any, reason: str) -> 
         )
         if ids:
             withdraw_agreements(agreement_ids=ids, actor=actor, reason=reason)
-    return len(ids)
+        active = Agreement.objects.select_for_update().filter(
+            Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation),
+            status=AgreementStatus.ACTIVE,
+        )
+        ended = 0
+        for agreement in active.select_related("municipal_party", "partner", "executor"):
+            agreement.ends_on = timezone.localdate()
+            agreement.end_reason = f"Vertrek van {organisation.name} van het platform: {reason}"[:500]
+            agreement.save(update_fields=["ends_on", "end_reason"])
+            _end(agreement, actor, event="end_at_departure")
+            ended += 1
+            for counterpart in agreement.parties:
+                if counterpart.pk != organisation.pk and (addresses := contacts_of(counterpart)):
+                    context = {
+                        "agreement": agreement,
+                        "by": organisation,
+                        "reason": agreement.end_reason,
+                        "end_date": agreement.ends_on,
+                        "link": absolute_url(reverse("agreements:detail", args=[agreement.pk])),
+                    }
+                    transaction.on_commit(
+                        partial(send_templated_mail, to=addresses, template="agreement_ended", context=context)
+                    )
+    return len(ids) + ended
 
 
 def update_template_windows(*, template_id: int, windows: dict[str, dict[str, int | None]], actor: Any) -> Any:

@@ -79,22 +79,44 @@ def release(request: HttpRequest) -> HttpResponse:
     return redirect(back if back.startswith("/overeenkomsten/") else "agreements:list")
 
 
+def _require_view(request: HttpRequest, agreement: Agreement) -> bool:
+    """The parties see their agreement; the helpdesk sees every agreement, to answer "who signed,
+    when, what is missing" (it acts on none of them here). True for the helpdesk."""
+    if can(request.user, Action.MANAGE_AGREEMENTS):
+        return True
+    require(request.user, Action.VIEW_AGREEMENT, agreement)
+    return False
+
+
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(
         Agreement.objects.select_related("municipal_party", "partner", "executor", "template"), pk=pk
     )
-    require(request.user, Action.VIEW_AGREEMENT, agreement)
+    helpdesk = _require_view(request, agreement)
+    own_id = _own_organisation(request).pk
+    addenda_shown = list(agreement.addenda.select_related("proposed_by", "agreement"))
+    may_propose = agreement.status in OPEN_STATUSES and can(request.user, Action.MANAGE_ADDENDA, agreement)
+    for addendum in addenda_shown:
+        waiting = addenda.awaiting(addendum) if addendum.status == AddendumStatus.PROPOSED else []
+        addendum.waiting_for = [party.name for party in waiting]  # type: ignore[attr-defined]
+        addendum.may_decide = may_propose and own_id in {party.pk for party in waiting}  # type: ignore[attr-defined]
+    signed = set(agreement.signatures.values_list("organisation_id", flat=True))
     context = {
         "agreement": agreement,
+        "helpdesk": helpdesk,
+        # who has still to sign: what the helpdesk is asked most ("wat ontbreekt er nog?")
+        "missing_signatures": [party for party in agreement.parties if party.pk not in signed]
+        if agreement.status in (AgreementStatus.RELEASED, AgreementStatus.PARTIALLY_SIGNED)
+        else [],
         "may_end": agreement.status == AgreementStatus.ACTIVE
         and agreement.ends_on is None
         and can(request.user, Action.END_AGREEMENT, agreement),
         "history": agreement.history.select_related("actor"),
-        "addenda": agreement.addenda.select_related("proposed_by"),
-        "has_accepted_addenda": agreement.addenda.filter(status=AddendumStatus.ACCEPTED).exists(),
-        "may_propose": agreement.status in OPEN_STATUSES and can(request.user, Action.MANAGE_ADDENDA, agreement),
-        "own_id": _own_organisation(request).pk,
+        "addenda": addenda_shown,
+        "has_accepted_addenda": any(a.status == AddendumStatus.ACCEPTED for a in addenda_shown),
+        "may_propose": may_propose,
+        "own_id": own_id,
         "may_record_covenant": agreement.status == AgreementStatus.DRAFT
         and can(request.user, Action.RECORD_LOCAL_COVENANT, agreement),
         "covenant": local_covenants.proposal_for(agreement),
@@ -153,7 +175,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     """R6: the current document: the sealed final PDF once active, else the document to sign. With
     accepted addenda, a ZIP of the document and the addenda (`?alleen=document`: the PDF alone)."""
     agreement = get_object_or_404(Agreement.objects.select_related("template", "municipal_party", "partner"), pk=pk)
-    require(request.user, Action.VIEW_AGREEMENT, agreement)
+    _require_view(request, agreement)
     from lcv.agreements.documents import draft_document
     from lcv.agreements.tasks import seal_agreement_task
 

@@ -30,6 +30,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.RELEASED, "sign", (S.PARTIALLY_SIGNED, S.ACTIVE), frozenset({Role.SIGNATORY}), "any party"),
     Transition(S.PARTIALLY_SIGNED, "sign", (S.PARTIALLY_SIGNED, S.ACTIVE), frozenset({Role.SIGNATORY}), "any party"),
     Transition(S.ACTIVE, "end", (S.ENDED,), frozenset({Role.CONTACT, Role.SIGNATORY}), "any party"),
+    # a party leaves the platform (recorded by the helpdesk): its active agreements end with it
+    Transition(S.ACTIVE, "end_at_departure", (S.ENDED,), frozenset({Role.HELPDESK}), "platform"),
     Transition(S.DRAFT, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
     Transition(S.RELEASED, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
     Transition(S.PARTIALLY_SIGNED, "withdraw", (S.WITHDRAWN,), frozenset({Role.HELPDESK}), "platform"),
@@ -41,6 +43,7 @@ MESSAGES = {
     "release": "Alleen een concept kan worden vrijgegeven.",
     "sign": "Deze overeenkomst is niet vrijgegeven voor ondertekening.",
     "end": "Alleen een actieve overeenkomst kan worden beëindigd.",
+    "end_at_departure": "Alleen een actieve overeenkomst kan worden beëindigd.",
     "withdraw": "Een actieve of afgesloten overeenkomst kan niet worden ingetrokken.",
 }
 

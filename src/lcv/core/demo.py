@@ -59,16 +59,18 @@ PARTNER = (("contact", (Role.CONTACT,)), ("tekenbevoegde", (Role.SIGNATORY,)), (
 
 ORGANISATIONS: tuple[DemoOrg, ...] = (
     DemoOrg("helpdesk", K.PLATFORM, "LCV-portaal beheer", people=(("helpdesk", (Role.HELPDESK,)),)),
-    DemoOrg("amsterdam", K.MUNICIPALITY, "Gemeente Amsterdam", cbs="0363", system=SignalSystem.RIS, people=MUNICIPAL),
+    DemoOrg(
+        "amsterdam", K.MUNICIPALITY, "Gemeente Amsterdam", cbs="0363", system=SignalSystem.PLATFORM, people=MUNICIPAL
+    ),
     DemoOrg("rotterdam", K.MUNICIPALITY, "Gemeente Rotterdam", cbs="0599", system=SignalSystem.VPS, people=MUNICIPAL),
-    DemoOrg("utrecht", K.MUNICIPALITY, "Gemeente Utrecht", cbs="0344", system=SignalSystem.VPS, people=MUNICIPAL),
+    DemoOrg("utrecht", K.MUNICIPALITY, "Gemeente Utrecht", cbs="0344", system=SignalSystem.PLATFORM, people=MUNICIPAL),
     DemoOrg("groningen", K.MUNICIPALITY, "Gemeente Groningen", cbs="0014", system=SignalSystem.RIS, people=MUNICIPAL),
     DemoOrg(
         "dordrecht",
         K.MUNICIPALITY,
         "Gemeente Dordrecht",
         cbs="0505",
-        system=SignalSystem.VPS,
+        system=SignalSystem.PLATFORM,
         people=(("contact", (Role.CONTACT,)),),
     ),
     DemoOrg(
@@ -76,6 +78,7 @@ ORGANISATIONS: tuple[DemoOrg, ...] = (
         K.JOINT_ARRANGEMENT,
         "Sociale Dienst Drechtsteden (demo)",
         kvk="90000001",
+        system=SignalSystem.PLATFORM,
         municipalities=("0505", "0642", "0590", "0531"),
         people=MUNICIPAL,
     ),
@@ -260,7 +263,7 @@ DEMO_REGISTRATIONS = (
         sector=Sector.ENERGY,
         codes=("0344", "0363"),
     ),
-    DemoRegistration("zwijndrecht", K.MUNICIPALITY, "Gemeente Zwijndrecht", cbs="0642", system=SignalSystem.VPS),
+    DemoRegistration("zwijndrecht", K.MUNICIPALITY, "Gemeente Zwijndrecht", cbs="0642", system=SignalSystem.PLATFORM),
     # Groningen is already on the platform: the helpdesk sees this one as a duplicate
     DemoRegistration("groningen2", K.MUNICIPALITY, "Gemeente Groningen", cbs="0014", system=SignalSystem.RIS),
 )

@@ -41,6 +41,11 @@ MUNICIPAL_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGE
 
 
 class SignalSystem(models.TextChoices):
+    """The system through which a municipal party exchanges signals (step 2 of the process: it is
+    chosen at registration and named in the agreement). Only under an agreement naming LCV-portaal
+    does this platform admit signals (R13); the others are systems elsewhere."""
+
+    PLATFORM = "lcv", _("LCV-portaal")
     VPS = "vps", _("VPS (BKR)")
     RIS = "ris", _("xxllnc/RIS (Inforing)")
     OTHER = "other", _("Anders")

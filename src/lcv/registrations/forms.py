@@ -31,7 +31,7 @@ PERSON_FIELDS = [
 ]
 KIND_FIELDS: dict[str, list[str]] = {
     OrganisationKind.MUNICIPALITY: ["municipality", "signal_system"],
-    OrganisationKind.JOINT_ARRANGEMENT: ["name", "kvk_number", "municipalities"],
+    OrganisationKind.JOINT_ARRANGEMENT: ["name", "kvk_number", "signal_system", "municipalities"],
     OrganisationKind.EXECUTOR: ["name", "kvk_number", "municipalities"],
     OrganisationKind.SIGNAL_PARTNER: ["name", "kvk_number", "sector", "national_coverage", "municipalities"],
 }
@@ -67,8 +67,10 @@ class RegistrationForm(forms.ModelForm[Registration]):
         choices=SignalSystem.choices,
         widget=forms.RadioSelect,
         help_text=_(
-            "Via dit systeem wisselt u signalen uit met de signaalpartners. Kiest u 'Anders', dan moet u de "
-            "aanlevering eerst met iedere signaalpartner apart afspreken."
+            "Via dit systeem ontvangt u de signalen van de signaalpartners; het komt in iedere overeenkomst te "
+            "staan. Kiest u LCV-portaal, dan leveren de partners hier aan en behandelt u de signalen hier. Bij VPS "
+            "of xxllnc/RIS leveren zij daar aan. Kiest u 'Anders', dan moet u de aanlevering eerst met iedere "
+            "signaalpartner apart afspreken. Wijzigen kan later via de helpdesk."
         ),
     )
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, widget=forms.RadioSelect)

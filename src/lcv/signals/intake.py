@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from lcv.audit.services import record
-from lcv.organisations.models import Organisation
+from lcv.organisations.models import Organisation, SignalSystem
 from lcv.signals.models import ApiToken, Delivery, DeliverySource, DeliveryStatus
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -67,6 +67,15 @@ def _store(lookup: dict[str, Any], values: dict[str, Any]) -> Received:
     return Received(delivery, is_new=True)
 
 
+def cak_elsewhere(organisation: Organisation) -> str:
+    """Why a municipal party that exchanges signals elsewhere uploads no CAK file here."""
+    chosen = organisation.get_signal_system_display() or "nog geen systeem"
+    return (
+        f"Uw organisatie ontvangt signalen via {chosen}, niet via LCV-portaal. Lever het CAK-bestand daar aan, "
+        "of vraag de helpdesk om LCV-portaal als signaleringssysteem te kiezen."
+    )
+
+
 def receive_file(
     *, organisation: Organisation, actor: Any, file_name: str, content: bytes, cak: bool = False
 ) -> Received:
@@ -80,6 +89,8 @@ def receive_file(
     file_format = sniff_format(file_name, content)
     if file_format == "unknown":
         raise IntakeError("Lever een CSV-bestand of een Excel-bestand (.xlsx) aan, zoals het sjabloon.")
+    if cak and organisation.signal_system != SignalSystem.PLATFORM:
+        raise IntakeError(cak_elsewhere(organisation))
     sha256 = hashlib.sha256(content).hexdigest()
     source = DeliverySource.CAK if cak else DeliverySource.UPLOAD
     return _store(

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lcv.audit.services import record
-from lcv.organisations.models import Organisation
+from lcv.organisations.models import Organisation, SignalSystem
 from lcv.signals import rules
 from lcv.signals.columns import CAK_REQUIRED, NAMES, REQUIRED
 from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, RowError, Signal, SignalKind, SignalType
@@ -148,6 +148,20 @@ def _routing_error(values: dict[str, Any], context: Context, municipality_id: in
         return None
     if party is None or party not in context.router.terms:
         return ("postcode", f"geen actieve overeenkomst met gemeente {name}")
+    terms = context.router.terms[party]
+    if terms.ends_on is not None and context.received_on >= terms.ends_on:
+        return (
+            "postcode",
+            f"de overeenkomst met gemeente {name} is geëindigd per {terms.ends_on:%d-%m-%Y}; "
+            "vanaf die dag worden geen signalen meer aangeleverd (artikel 9.3)",
+        )
+    if terms.signal_system != SignalSystem.PLATFORM:
+        chosen = SignalSystem(terms.signal_system).label if terms.signal_system else "nog geen systeem"
+        return (
+            "postcode",
+            f"gemeente {name} ontvangt signalen via {chosen}, niet via LCV-portaal; "
+            "lever dit signaal aan via dat systeem",
+        )
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 
@@ -24,6 +25,8 @@ class Terms:
     agreement_id: int
     window: dict[str, int | None] | None
     delivery_days: frozenset[int] | None  # an accepted addendum's days (R14), else the default
+    signal_system: str  # the exchange the agreement names (art. 3.2); only LCV-portaal admits here
+    ends_on: date | None  # art. 9.3: from this day on no signals, also before the nightly job ends it
 
 
 class Router:
@@ -79,7 +82,7 @@ def _active_terms(partner: Organisation) -> dict[int, Terms]:
     agreements = list(
         Agreement.objects.filter(partner=partner, status=AgreementStatus.ACTIVE)
         .select_related("template")
-        .only("id", "municipal_party_id", "template__windows")
+        .only("id", "municipal_party_id", "template__windows", "signal_system", "ends_on")
     )
     days: dict[int, frozenset[int]] = {}
     for agreement_id, text in (
@@ -91,7 +94,11 @@ def _active_terms(partner: Organisation) -> dict[int, Terms]:
         days[agreement_id] = frozenset(int(day) for day in text.split(","))  # the latest accepted counts
     return {
         a.municipal_party_id: Terms(
-            agreement_id=a.pk, window=a.template.windows.get(partner.sector), delivery_days=days.get(a.pk)
+            agreement_id=a.pk,
+            window=a.template.windows.get(partner.sector),
+            delivery_days=days.get(a.pk),
+            signal_system=a.signal_system,
+            ends_on=a.ends_on,
         )
         for a in agreements
     }

@@ -21,7 +21,7 @@ from lcv.audit.services import record
 from lcv.core.paging import query_without_page
 from lcv.core.security import body_limit
 from lcv.core.spreadsheet import csv_response
-from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, SignalSystem
 from lcv.signals import intake
 from lcv.signals.columns import COLUMNS, NAMES
 from lcv.signals.forms import SignalForm
@@ -58,6 +58,12 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     context = {
         "organisation": organisation,
         "is_partner": _is_partner(organisation),
+        # a municipal party that exchanges signals elsewhere uploads no CAK file here (R13)
+        "elsewhere": (
+            intake.cak_elsewhere(organisation)
+            if organisation.kind in MUNICIPAL_KINDS and organisation.signal_system != SignalSystem.PLATFORM
+            else ""
+        ),
         "page": Paginator(rows, 25).get_page(request.GET.get("pagina")),
         "query": query_without_page(request),
         "statuses": DeliveryStatus.choices,

@@ -8,7 +8,15 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.models import User
-from lcv.organisations.models import Membership, Municipality, Organisation, OrganisationKind, Sector, SignalSystem
+from lcv.organisations.models import (
+    MUNICIPAL_KINDS,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Sector,
+    SignalSystem,
+)
 from lcv.organisations.reference import load_municipalities
 
 TEST_PASSWORD = "juist-paard-batterij-nietje"
@@ -38,6 +46,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     kvk_number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
     sector = Sector.ENERGY
     national_coverage = True
+    # a municipal party receives its signals here unless a test says otherwise (R13)
+    signal_system = factory.LazyAttribute(lambda o: SignalSystem.PLATFORM if o.kind in MUNICIPAL_KINDS else "")
 
 
 def municipality_organisation(cbs_code: str, **kwargs: Any) -> Organisation:
@@ -48,7 +58,7 @@ def municipality_organisation(cbs_code: str, **kwargs: Any) -> Organisation:
         "name": f"Gemeente {municipality.name}",
         "kvk_number": "",
         "municipality": municipality,
-        "signal_system": SignalSystem.VPS,
+        "signal_system": SignalSystem.PLATFORM,
         "sector": "",
         "national_coverage": False,
     }

@@ -462,7 +462,7 @@ VIEW_TABLE: list[Case] = [
     ),
     Case(
         "agreements:detail",
-        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES, PLATFORM: roles(HELPDESK)},
         page(on_agreement("agreements:detail"), counterpart_name),
     ),
     Case(
@@ -491,7 +491,7 @@ VIEW_TABLE: list[Case] = [
     ),
     Case(
         "agreements:document",
-        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
+        {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES, PLATFORM: roles(HELPDESK)},
         download(on_agreement("agreements:document"), (b"%PDF", b"PK")),
     ),
     Case(
@@ -704,6 +704,15 @@ VIEW_TABLE: list[Case] = [
             lambda w, p: reverse("agreements_helpdesk:departure", args=[departing(w).pk]),
             lambda w, p, u: {"reden": "Rolentabel"},
             lambda w, p, u: departing(w).left_at is not None,
+        ),
+    ),
+    Case(
+        "agreements_helpdesk:signal_system",
+        {PLATFORM: roles(HELPDESK)},
+        post(
+            lambda w, p: reverse("agreements_helpdesk:signal_system", args=[w.zeist.organisation.pk]),
+            lambda w, p, u: {"systeem": "ris"},
+            lambda w, p, u: Organisation.objects.get(pk=w.zeist.organisation.pk).signal_system == "ris",
         ),
     ),
     Case(

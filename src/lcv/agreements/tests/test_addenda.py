@@ -129,3 +129,110 @@ def test_accepted_addenda_are_in_the_download_with_the_document_unchanged(pair, 
     only = client.get(reverse("agreements:document", args=[agreement.pk]), {"alleen": "document"})
     assert only["Content-Type"] == "application/pdf"
     assert only.content == bytes(draft_document(agreement).pdf)
+
+
+@pytest.fixture
+def with_executor():
+    """Utrecht's agreements are co-signed by its executor (FAQ 13)."""
+    from lcv.organisations.models import OrganisationKind
+
+    executor = make_organisation(
+        kind=OrganisationKind.EXECUTOR, name="Schuldhulp Midden", sector="", national_coverage=False
+    )
+    utrecht = municipality_organisation("0344", cosigning_executor=executor)
+    partner = make_organisation(name="Water Midden", sector=Sector.WATER, national_coverage=True)
+    generate_agreements()
+    agreement = Agreement.objects.get()
+    assert agreement.executor == executor
+    return agreement, utrecht, partner, executor
+
+
+def propose(agreement, organisation):
+    return propose_addendum(
+        agreement_id=agreement.pk,
+        organisation=organisation,
+        actor=member(organisation, "contact"),
+        description="Aanleveren op de 1e",
+        pdf=PDF,
+        delivery_days="1",
+    )
+
+
+def test_an_executor_alone_cannot_accept_the_municipalitys_own_addendum(with_executor):
+    """Issue 10, art. 6.1: the executor accepted Utrecht's addendum and it then governed the
+    partner's deliveries. The other side of the agreement must accept it."""
+    agreement, utrecht, partner, executor = with_executor
+    addendum = propose(agreement, utrecht)
+    decide_addendum(addendum_id=addendum.pk, organisation=executor, actor=member(executor, "signatory"), accept=True)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.PROPOSED
+    decide_addendum(addendum_id=addendum.pk, organisation=partner, actor=member(partner, "signatory"), accept=True)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.ACCEPTED
+    assert set(addendum.acceptances.values_list("organisation", flat=True)) == {executor.pk, partner.pk}
+
+
+def test_a_partners_addendum_needs_the_municipality_and_the_cosigning_executor(with_executor):
+    agreement, utrecht, partner, executor = with_executor
+    addendum = propose(agreement, partner)
+    decide_addendum(addendum_id=addendum.pk, organisation=utrecht, actor=member(utrecht, "signatory"), accept=True)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.PROPOSED
+    with pytest.raises(AddendumError, match="al aanvaard"):
+        decide_addendum(addendum_id=addendum.pk, organisation=utrecht, actor=member(utrecht, "contact"), accept=True)
+    decide_addendum(addendum_id=addendum.pk, organisation=executor, actor=member(executor, "contact"), accept=False)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.DECLINED
+
+
+def test_no_addendum_on_an_ended_agreement_and_no_decision_after_the_end(pair):
+    """Issue 10: a test that notices an addendum allowed on an ended agreement."""
+    from lcv.agreements.models import AgreementStatus
+
+    agreement, utrecht, partner = pair
+    addendum = propose(agreement, partner)
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.ENDED)
+    with pytest.raises(AddendumError, match="beëindigde of ingetrokken"):
+        propose(agreement, partner)
+    with pytest.raises(AddendumError, match="beëindigd of ingetrokken"):
+        decide_addendum(addendum_id=addendum.pk, organisation=utrecht, actor=member(utrecht, "contact"), accept=True)
+    addendum.refresh_from_db()
+    assert addendum.status == AddendumStatus.PROPOSED
+
+
+def test_a_change_of_signal_system_reaches_an_agreement_through_an_accepted_addendum(pair, client):
+    """Art. 3.2 and 6.1: the helpdesk records a municipality's new system; the municipality's
+    choice changes at once, a draft agreement takes it over, a released or active one only when the
+    other party accepts the addendum proposed on the municipality's behalf."""
+    from lcv.agreements.addenda import propose_signal_system_change
+    from lcv.agreements.models import AgreementStatus
+    from lcv.organisations.models import OrganisationKind, SignalSystem
+
+    agreement, utrecht, partner = pair
+    utrecht.signal_system = SignalSystem.VPS
+    utrecht.save()
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.ACTIVE, signal_system=SignalSystem.VPS)
+    other = make_organisation(name="Woonstichting", sector=Sector.HOUSING, national_coverage=True)
+    generate_agreements()
+    draft = Agreement.objects.get(partner=other)
+    Agreement.objects.filter(pk=draft.pk).update(signal_system=SignalSystem.VPS)
+    helpdesk = member(make_organisation(kind=OrganisationKind.PLATFORM, sector="", national_coverage=False), "helpdesk")
+    assert propose_signal_system_change(organisation=utrecht, system=SignalSystem.PLATFORM, actor=helpdesk) == 1
+    utrecht.refresh_from_db()
+    assert utrecht.signal_system == SignalSystem.PLATFORM
+    assert Agreement.objects.get(pk=draft.pk).signal_system == SignalSystem.PLATFORM
+    agreement.refresh_from_db()
+    assert agreement.signal_system == SignalSystem.VPS  # until the partner accepts
+    addendum = Addendum.objects.get(agreement=agreement)
+    assert (addendum.proposed_by, addendum.signal_system) == (utrecht, SignalSystem.PLATFORM)
+    assert bytes(addendum.pdf).startswith(b"%PDF-")
+    with pytest.raises(AddendumError, match="andere partij"):
+        decide_addendum(addendum_id=addendum.pk, organisation=utrecht, actor=member(utrecht, "contact"), accept=True)
+    contact = member(partner, "contact")
+    login_verified(client, contact)
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "signaleringssysteem wordt LCV-portaal" in page
+    assert "wacht op aanvaarding door Water Midden" in page
+    decide_addendum(addendum_id=addendum.pk, organisation=partner, actor=contact, accept=True)
+    agreement.refresh_from_db()
+    assert agreement.signal_system == SignalSystem.PLATFORM

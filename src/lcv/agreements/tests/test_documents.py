@@ -332,3 +332,19 @@ def test_a_document_download_is_audited(client, agreement):
     assert client.get(reverse("agreements:document", args=[agreement.pk])).status_code == 200
     event = AuditEvent.objects.get(action="agreements.document_downloaded")
     assert (event.actor, event.object_id, event.details) == (contact, str(agreement.pk), {"final": False})
+
+
+@pytest.mark.parametrize(
+    ("system", "label"),
+    [("lcv", "LCV-portaal"), ("vps", "VPS (BKR)"), ("ris", "xxllnc/RIS (Inforing)")],
+)
+def test_the_document_names_the_exchange_system_of_the_agreement(agreement, system, label):
+    """Issue 10: step 2 of the process, the chosen system "komt in de overeenkomst te staan". The
+    agreement's own choice is printed, not the placeholder and not the party's later choice."""
+    Agreement.objects.filter(pk=agreement.pk).update(signal_system=system)
+    agreement.refresh_from_db()
+    agreement.municipal_party.signal_system = "other"
+    agreement.municipal_party.save()
+    text = text_of(bytes(draft_document(agreement).pdf))
+    assert f"Voor de uitwisseling van signalen heeft de gemeente gekozen voor: {label}." in text
+    assert "nog te kiezen" not in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from lcv.agreements.documents import draft_document
 from lcv.agreements.generation import generate_agreements
@@ -94,7 +95,7 @@ def test_withdrawing_needs_a_reason_and_a_choice(pairs, helpdesk):
     assert not Agreement.objects.filter(status=AgreementStatus.WITHDRAWN).exists()
 
 
-def test_a_departure_withdraws_unsigned_agreements_keeps_active_ones_and_stops_generation(
+def test_a_departure_withdraws_unsigned_agreements_ends_active_ones_and_stops_generation(
     pairs, helpdesk, client, django_capture_on_commit_callbacks
 ):
     utrecht, zeist, water, energy = pairs
@@ -105,11 +106,16 @@ def test_a_departure_withdraws_unsigned_agreements_keeps_active_ones_and_stops_g
         response = client.post(
             reverse("agreements_helpdesk:departure", args=[water.pk]), {"reden": "Opgeheven"}, follow=True
         )
-    assert "1 overeenkomst(en) ingetrokken" in response.content.decode()
+    assert "2 overeenkomst(en) ingetrokken of beëindigd" in response.content.decode()
     water.refresh_from_db()
     assert water.left_at is not None
     assert _agreement(zeist, water).status == AgreementStatus.WITHDRAWN
-    assert Agreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+    # issue 10: it stayed "active" while admitting nothing; the state now says what is true
+    ended = Agreement.objects.get(pk=active.pk)
+    assert ended.status == AgreementStatus.ENDED
+    assert ended.ends_on == timezone.localdate()
+    assert ended.end_reason == "Vertrek van Water Midden van het platform: Opgeheven"
+    assert AgreementHistory.objects.filter(agreement=ended, event="end_at_departure").exists()
     assert _agreement(utrecht, energy).status == AgreementStatus.DRAFT
     # a municipality that joins later gets an agreement with the energy partner, not with Water Midden
     amersfoort = municipality_organisation("0307")

@@ -260,3 +260,34 @@ def test_before_approving_an_arrangement_the_helpdesk_sees_what_it_means_for_mem
     block = block[: block.index("</ul>")]
     assert "Utrecht: neemt zelf deel aan het platform, met eigen overeenkomsten" in block
     assert "Zeist" not in block  # not on the platform itself: nothing to weigh
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("municipality", {"municipality_id": None}),
+        ("joint_arrangement", {"name": "Regio Eemland", "kvk_number": "87654321"}),
+    ],
+)
+def test_the_chosen_signal_system_is_stored_at_approval_and_reaches_the_agreements(helpdesk, kind, extra):
+    """Issue 10: a joint arrangement never chose a system and the sealed agreement kept the
+    placeholder. Approval stores the choice; generation copies it into each agreement."""
+    from lcv.agreements.generation import generate_agreements
+    from lcv.agreements.models import Agreement
+    from lcv.organisations.models import Municipality
+
+    if kind == "municipality":
+        municipality_organisation("0307").delete()  # loads the reference data; Amersfoort is free again
+        extra = {
+            "municipality_id": Municipality.objects.get(cbs_code="0307").pk,
+            "name": "Gemeente Amersfoort",
+            "kvk_number": "",
+        }
+    created = registration(kind=kind, sector="", signal_system="ris", municipalities=["0307"], **extra)
+    organisation = approve_registration(registration_id=created.pk, actor=helpdesk)
+    assert organisation.signal_system == "ris"
+    make_organisation(name="Water Midden", sector="water", national_coverage=True)
+    generate_agreements()
+    assert set(Agreement.objects.filter(municipal_party=organisation).values_list("signal_system", flat=True)) == {
+        "ris"
+    }

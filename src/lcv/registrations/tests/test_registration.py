@@ -252,3 +252,15 @@ def test_a_mail_subject_stays_one_line_whatever_its_context_holds():
         to=["anna@woonstichting.nl"], template="registration_received", context={"registration": registration}
     )
     assert mail.outbox[-1].subject == "Aanmelding ontvangen: Woonstichting Maas"
+
+
+def test_a_joint_arrangement_chooses_its_signal_system(client):
+    """Issue 10: the arrangement's form had no field, so its agreements never named a system."""
+    page = client.get(reverse("registrations:register", args=["gemeenschappelijke-regeling"])).content.decode()
+    assert 'name="signal_system"' in page
+    assert "LCV-portaal" in page
+    data = {"name": "Regio Eemland", "kvk_number": "87654321", "municipalities": ["0307"], **PEOPLE}
+    response = post(client, "gemeenschappelijke-regeling", data)
+    assert "signal_system" in response.context["form"].errors
+    post(client, "gemeenschappelijke-regeling", {**data, "signal_system": "lcv"})
+    assert Registration.objects.get().signal_system == "lcv"

@@ -9,7 +9,7 @@ import time_machine
 
 from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus
 from lcv.agreements.reference import current_template
-from lcv.organisations.models import OrganisationKind, Sector
+from lcv.organisations.models import OrganisationKind, Sector, SignalSystem
 from lcv.signals.intake import receive_file
 from lcv.signals.models import RowError, Signal, SignalKind, SignalType
 from lcv.signals.processing import process_delivery
@@ -202,6 +202,59 @@ def test_r13_an_ended_agreement_admits_nothing(world):
     delivery = deliver(world["water"], [row()])
     assert delivery.accepted == 0
     assert errors_of(delivery)[0][2] == "geen actieve overeenkomst met gemeente Utrecht"
+
+
+@pytest.mark.parametrize(
+    ("system", "label"), [(SignalSystem.VPS, "VPS (BKR)"), (SignalSystem.RIS, "xxllnc/RIS (Inforing)")]
+)
+def test_r13_a_municipality_that_chose_another_exchange_system_gets_nothing_here(world, system, label):
+    """Issue 10: Utrecht chose VPS and still received signals here. The agreement names the exchange
+    (art. 3.2); only under one naming LCV-portaal are rows admitted, the others are refused with the
+    name of the system the municipality chose."""
+    Agreement.objects.filter(municipal_party=world["utrecht"]).update(signal_system=system)
+    delivery = deliver(world["water"], [row(), row(postcode="3701AA")])
+    assert (delivery.accepted, delivery.rejected) == (1, 1)  # Zeist's agreement names LCV-portaal
+    [(number, field, message)] = errors_of(delivery)
+    assert (number, field) == (2, "postcode")
+    assert message == (
+        f"gemeente Utrecht ontvangt signalen via {label}, niet via LCV-portaal; lever dit signaal aan via dat systeem"
+    )
+    assert Signal.objects.get().municipal_party == world["zeist"]
+
+
+def test_r13_the_agreement_decides_not_the_municipalitys_current_choice(world):
+    """A change of system reaches an agreement only through an accepted addendum: until then the
+    agreement's own choice governs intake."""
+    world["utrecht"].signal_system = SignalSystem.VPS
+    world["utrecht"].save()
+    assert deliver(world["water"], [row()]).accepted == 1
+
+
+def test_r13_no_signals_from_an_agreements_end_date_on(world):
+    """Art. 9.3: from the end date no signals, also before the nightly job has ended the agreement."""
+    received_on = date(2026, 3, 22)  # the `delivery_day` fixture
+    Agreement.objects.filter(municipal_party=world["utrecht"]).update(ends_on=received_on)
+    Agreement.objects.filter(municipal_party=world["zeist"]).update(ends_on=received_on + timedelta(days=1))
+    delivery = deliver(world["water"], [row(), row(postcode="3701AA")])
+    assert (delivery.accepted, delivery.rejected) == (1, 1)
+    [(number, _field, message)] = errors_of(delivery)
+    assert number == 2
+    assert message.startswith("de overeenkomst met gemeente Utrecht is geëindigd per 22-03-2026")
+
+
+def test_r13_a_cak_file_only_for_a_municipality_that_exchanges_here(world):
+    from lcv.signals.intake import IntakeError
+
+    world["utrecht"].signal_system = SignalSystem.RIS
+    world["utrecht"].save()
+    with pytest.raises(IntakeError, match="via xxllnc/RIS \\(Inforing\\), niet via LCV-portaal"):
+        receive_file(
+            organisation=world["utrecht"],
+            actor=member(world["utrecht"], "handler"),
+            file_name="cak.csv",
+            content=csv_bytes([row(soort="zorgverzekering")]),
+            cak=True,
+        )
 
 
 def test_r13_a_joint_arrangement_receives_for_its_members(world, delivery_day):
