@@ -348,3 +348,33 @@ def test_the_document_names_the_exchange_system_of_the_agreement(agreement, syst
     text = text_of(bytes(draft_document(agreement).pdf))
     assert f"Voor de uitwisseling van signalen heeft de gemeente gekozen voor: {label}." in text
     assert "nog te kiezen" not in text
+
+
+def test_the_current_text_has_no_fixed_delivery_date_and_no_blank_signature_lines(agreement):
+    """Issue 10: art. 3.5 fixed the 20th-25th as a duty while FAQ 25 says no fixed date was agreed,
+    and the sealed PDF kept blank "namens deze: ____" lines. A new text version corrects both;
+    version 1 stays as it was for the agreements signed under it."""
+    from lcv.agreements.reference import TEXT_V2, current_template
+
+    assert current_template().template_name == TEXT_V2
+    assert agreement.template.template_name == TEXT_V2
+    text = text_of(bytes(draft_document(agreement).pdf))
+    assert "Partijen leggen geen vaste aanleverdatum vast" in text
+    assert "levert maandelijks aan, tussen de 20e en de 25e" not in text
+    assert "namens deze" not in text
+    assert "verklaring van ondertekening" in text
+    assert "LCV-portaal" in text.split("3.2", 1)[1][:400]
+    sealed_text = text_of(bytes(final_document(make_active(agreement)).pdf))
+    assert "zij vervangt handtekeningen op de voorgaande pagina's" in sealed_text
+
+
+def test_version_1_keeps_its_text(agreement):
+    from lcv.agreements.models import AgreementTemplate
+    from lcv.agreements.reference import ensure_template_v1
+
+    v1 = ensure_template_v1()
+    assert AgreementTemplate.objects.get(version=1).template_name.endswith("lcv_v1.html")
+    Agreement.objects.filter(pk=agreement.pk).update(template=v1)
+    agreement.refresh_from_db()
+    text = text_of(bytes(draft_document(agreement).pdf))
+    assert "levert maandelijks aan, tussen de 20e en de 25e" in text

@@ -183,7 +183,8 @@ def test_windows_of_an_unused_version_change_in_place(helpdesk, client):
     assert "zijn gewijzigd" in response.content.decode()
     template.refresh_from_db()
     assert template.windows["water"] == {"min_days": 45, "max_days": None}
-    assert AgreementTemplate.objects.count() == 1
+    assert AgreementTemplate.objects.count() == 2  # version 1 and the current text, changed in place
+    assert AgreementTemplate.objects.get(is_current=True) == template
 
 
 def test_windows_of_a_version_in_use_go_into_a_new_version(pairs, helpdesk):
