@@ -9,7 +9,10 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from lcv.accounts.policy import register_owner
         from lcv.agreements import checks, tasks  # noqa: F401  (registers the deploy checks, periodic jobs)
+        from lcv.agreements.documents import on_worker_starting
         from lcv.agreements.models import Addendum, Agreement
+        from lcv.core.hooks import worker_starting
 
         register_owner(Agreement, lambda agreement: agreement.parties)
         register_owner(Addendum, lambda addendum: addendum.agreement.parties)
+        worker_starting.connect(on_worker_starting, dispatch_uid="agreements.sealing_in_the_worker")

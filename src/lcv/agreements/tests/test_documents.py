@@ -332,3 +332,17 @@ def test_a_document_download_is_audited(client, agreement):
     assert client.get(reverse("agreements:document", args=[agreement.pk])).status_code == 200
     event = AuditEvent.objects.get(action="agreements.document_downloaded")
     assert (event.actor, event.object_id, event.details) == (contact, str(agreement.pk), {"final": False})
+
+
+def test_only_a_starting_worker_enables_sealing(monkeypatch):
+    from lcv.core.hooks import worker_starting
+
+    warmed = []
+    monkeypatch.setattr(documents, "warm_up_in_background", lambda: warmed.append(True))
+    documents.disable_sealing()
+    try:
+        worker_starting.send(sender=None)
+        assert documents._sealing_enabled
+        assert warmed == [True]
+    finally:
+        documents.enable_sealing()
