@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lcv.accounts.policy import Action, can, membership_of, require
+from lcv.accounts.policy import Action, can, require
 from lcv.core.paging import query_without_page
 from lcv.organisations import selectors, services
 from lcv.organisations.forms import ChangeRequestForm
@@ -62,21 +62,6 @@ def change_request_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/change_request_form.html", {"organisation": organisation, "form": form})
-
-
-@login_required
-def directory(request: HttpRequest) -> HttpResponse:
-    """R7: counterparts, with their contact person's details only where that person consented."""
-    membership = membership_of(request.user)
-    if membership is None:
-        raise Http404
-    own = membership.organisation
-    require(request.user, Action.VIEW_DIRECTORY, own)
-    search = request.GET.get("zoek", "").strip()
-    entries = selectors.directory_entries(own, search=search)
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    context = {"page": page, "search": search, "query": query_without_page(request), "organisation": own}
-    return render(request, "organisations/directory.html", context)
 
 
 @login_required

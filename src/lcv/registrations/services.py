@@ -20,6 +20,7 @@ from lcv.audit.services import record
 from lcv.core.models import Event
 from lcv.notifications.services import absolute_url, send_templated_mail
 from lcv.organisations.models import Municipality, Organisation, OrganisationKind, Role
+from lcv.organisations.selectors import counterparts_with_contacts
 from lcv.organisations.services import create_organisation
 from lcv.registrations.models import Registration, RegistrationStatus
 
@@ -148,7 +149,7 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
         # R2: agreements within one working day; the working-day job catches anything this misses
         transaction.on_commit(generate_agreements_task.enqueue)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
-            notify_new_partner(partner=organisation)
+            notify_new_partner(partner=organisation, recipients=counterparts_with_contacts(organisation))
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)
     return organisation
 

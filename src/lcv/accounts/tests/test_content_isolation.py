@@ -216,7 +216,7 @@ def test_agreement_pages_and_documents_are_only_the_parties(world, name):
 @pytest.mark.parametrize("name", PARTIES)
 def test_directory_shows_only_counterparts(world, name):
     party: Party = getattr(world, name)
-    body = body_of(client_for(party.people[Role.CONTACT]).get(reverse("organisations:directory")))
+    body = body_of(client_for(party.people[Role.CONTACT]).get(reverse("agreements:directory")))
     counterparts = [other for other in world.others(party) if other not in strangers(world, party)]
     assert_only_own(body, world, party, *(other.people[Role.CONTACT].email for other in counterparts))
     for stranger in strangers(world, party):

@@ -412,10 +412,10 @@ VIEW_TABLE: list[Case] = [
         ),
     ),
     Case(
-        "organisations:directory",
+        "agreements:directory",
         {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
         page(
-            fixed("organisations:directory"),
+            fixed("agreements:directory"),
             lambda w, p: [counterpart(w, p).name, counterpart(w, p).people[CONTACT].email],
         ),
     ),

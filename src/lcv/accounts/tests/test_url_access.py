@@ -35,7 +35,7 @@ ANY_LOGGED_IN = {
     "portal:home",
     "accounts:totp_enrol",
     "accounts:totp_verify",
-    "organisations:directory",
+    "agreements:directory",
     "agreements:list",
     "agreements:to_sign",
     "agreements:release",  # releases only agreements of the person's own organisation (tested in agreements)
