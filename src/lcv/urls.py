@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("lcv.portal.urls")),
     path("account/", include("lcv.accounts.urls")),
     path("", include("lcv.registrations.urls")),
-    path("", include("lcv.organisations.urls")),
+    path("", include("lcv.accounts.organisation_urls")),
     path("", include("lcv.accounts.people_urls")),
     path("", include("lcv.agreements.urls")),
     path("", include("lcv.agreements.urls_public")),

@@ -1,3 +1,6 @@
+"""The pages of organisations (detail, change requests). They live in accounts because access to
+them is decided by its policy: organisations knows no accounts."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -8,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lcv.accounts.changes import execute_change
 from lcv.accounts.policy import Action, can, require
 from lcv.core.paging import query_without_page
 from lcv.organisations import selectors, services
@@ -81,7 +85,7 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ChangeRequest, pk=pk)
     try:
         if request.POST.get("besluit") == "uitvoeren":
-            services.execute_change(change_id=pk, actor=request.user)
+            execute_change(change_id=pk, actor=request.user)
             messages.success(request, _("Uitgevoerd: de nieuwe persoon heeft de rol; de vorige niet meer."))
         elif request.POST.get("besluit") == "afwijzen":
             reason = request.POST.get("reden", "").strip()

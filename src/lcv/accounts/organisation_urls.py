@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lcv.organisations import views
+from lcv.accounts import organisation_views as views
 
 app_name = "organisations"
 
