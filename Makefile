@@ -23,6 +23,7 @@ test: venv
 lint: venv
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
+	.venv/bin/lint-imports
 
 typecheck: venv
 	.venv/bin/mypy src

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lcv.registrations",
     "lcv.agreements",
     "lcv.signals",
+    "lcv.portal",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link lives two hours
 LCV_INVITATION_TIMEOUT = 60 * 60 * 24 * 7  # an invitation lives a week

@@ -15,7 +15,7 @@ from lcv.testing.factories import TEST_PASSWORD, confirmed_device, make_organisa
 
 pytestmark = pytest.mark.browser
 
-# role -> heading of its block on the home page (core/home.html)
+# role -> heading of its block on the home page (portal/home.html)
 ROLE_BLOCKS = {
     "contact": "Overeenkomsten",
     "signatory": "Te ondertekenen",

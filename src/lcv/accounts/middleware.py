@@ -29,7 +29,7 @@ class SecondFactorMiddleware:
         ):
             target = reverse("accounts:totp_verify" if has_confirmed_totp(user) else "accounts:totp_enrol")
             wanted = request.get_full_path()
-            if request.method == "GET" and wanted != reverse("core:home"):  # e.g. the link in an e-mail
+            if request.method == "GET" and wanted != reverse("portal:home"):  # e.g. the link in an e-mail
                 target += "?" + urlencode({"next": wanted})
             return redirect(target)
         return self.get_response(request)

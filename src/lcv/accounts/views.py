@@ -96,7 +96,7 @@ def _after_second_factor(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return redirect(wanted)
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 THROTTLED = gettext_lazy("Te veel pogingen achter elkaar. Wacht een halve minuut en probeer de nieuwe code.")

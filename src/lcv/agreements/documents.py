@@ -154,6 +154,13 @@ def enable_sealing() -> None:
     _sealing_enabled = True
 
 
+def on_worker_starting(**kwargs: Any) -> None:
+    """`lcv worker` starts (core's `worker_starting`): only this process loads the seal's private
+    key, and sealing is worker work, so load the PDF libraries now."""
+    enable_sealing()
+    warm_up_in_background()
+
+
 def disable_sealing() -> None:
     global _sealing_enabled
     _sealing_enabled = False

@@ -40,3 +40,16 @@ def agreement_counts(organisation: Organisation) -> list[tuple[str, int]]:
         agreements_of(organisation).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     return [(str(label), counts[value]) for value, label in AgreementStatus.choices if counts.get(value)]
+
+
+def counterparts_of(organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisations listed in the contact directory (R7): those with whom an agreement exists
+    (in any state but withdrawn)."""
+    agreements = Agreement.objects.exclude(status=AgreementStatus.WITHDRAWN)
+    ids: set[int] = set()
+    for party, partner, executor in agreements.filter(
+        Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation)
+    ).values_list("municipal_party_id", "partner_id", "executor_id"):
+        ids.update(pk for pk in (party, partner, executor) if pk)
+    ids.discard(organisation.pk)
+    return Organisation.objects.filter(id__in=ids)

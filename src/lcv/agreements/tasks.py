@@ -4,7 +4,9 @@ every working day that also catches anything missed."""
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -20,6 +22,12 @@ def generate_agreements_task() -> int:
     created = generate_agreements()
     Event.objects.filter(name="organisation.approved", handled_at__isnull=True).update(handled_at=timezone.now())
     return created
+
+
+def on_organisation_approved(**kwargs: Any) -> None:
+    """registrations approved an organisation (`organisation_approved`, inside its transaction):
+    generate agreements once that commits."""
+    transaction.on_commit(generate_agreements_task.enqueue)
 
 
 @task()

@@ -6,6 +6,7 @@ app_name = "agreements"
 
 urlpatterns = [
     path("overeenkomsten/", views.agreement_list, name="list"),
+    path("contacten/", views.directory, name="directory"),
     path("overeenkomsten/vrijgeven/", views.release, name="release"),
     path("overeenkomsten/te-ondertekenen/", views.to_sign, name="to_sign"),
     path("overeenkomsten/ondertekenen/", views.sign, name="sign"),

@@ -23,6 +23,7 @@ from lcv.audit.services import record
 from lcv.core.paging import query_without_page
 from lcv.core.security import body_limit
 from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, Sector
+from lcv.organisations.selectors import directory_entries
 
 
 def _own_organisation(request: HttpRequest) -> Organisation:
@@ -336,3 +337,18 @@ def local_covenant_decide(request: HttpRequest, pk: int) -> HttpResponse:
             else _("Afgewezen: de LCV-overeenkomst blijft staan."),
         )
     return redirect("agreements:detail", pk=pk)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """R7: counterparts, with their contact person's details only where that person consented."""
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    own = membership.organisation
+    require(request.user, Action.VIEW_DIRECTORY, own)
+    search = request.GET.get("zoek", "").strip()
+    entries = directory_entries(selectors.counterparts_of(own), search=search)
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    context = {"page": page, "search": search, "query": query_without_page(request), "organisation": own}
+    return render(request, "organisations/directory.html", context)

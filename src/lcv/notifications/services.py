@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -30,17 +31,17 @@ def send_templated_mail(*, to: list[str], template: str, context: dict[str, Any]
     message.send()
 
 
-def notify_new_partner(*, partner: Any) -> int:
-    """FAQ 8: tell the contact person of every municipality and joint arrangement a new signal
-    partner covers, in the portal and by e-mail, once (unique notice per recipient and partner).
-    Returns the number of organisations told now."""
+def notify_new_partner(*, partner: Any, recipients: Iterable[tuple[Any, list[str]]]) -> int:
+    """FAQ 8: tell the organisations a new signal partner covers (municipalities and joint
+    arrangements), in the portal and by e-mail, once (unique notice per recipient and partner).
+    The caller gives each recipient organisation with its contact persons' e-mail addresses, so
+    this app looks up no one. Returns the number of organisations told now."""
     from django.db import IntegrityError, transaction
 
     from lcv.notifications.models import Notice, NoticeKind
-    from lcv.organisations.selectors import contacts_of, municipal_counterparts
 
     told = 0
-    for recipient in municipal_counterparts(partner):
+    for recipient, addresses in recipients:
         text = (
             f"{partner.name} ({partner.get_sector_display().lower()}) is aangesloten bij het LCV-portaal en werkt "
             f"in uw gemeente. Het platform maakt de overeenkomst met deze signaalpartner voor u klaar."
@@ -50,7 +51,6 @@ def notify_new_partner(*, partner: Any) -> int:
                 Notice.objects.create(recipient=recipient, kind=NoticeKind.NEW_PARTNER, subject=partner, text=text)
         except IntegrityError:
             continue  # told before
-        addresses = contacts_of(recipient)
         if addresses:
             context = {"partner": partner, "recipient": recipient, "link": absolute_url("/start/")}
             transaction.on_commit(partial(send_templated_mail, to=addresses, template="new_partner", context=context))

@@ -46,21 +46,6 @@ def partner_counterparts(organisation: Organisation) -> QuerySet[Organisation]:
     )
 
 
-def counterparts_of(organisation: Organisation) -> QuerySet[Organisation]:
-    """The organisations listed in the contact directory (R7): those with whom an agreement exists
-    (in any state but withdrawn)."""
-    from lcv.agreements.models import Agreement, AgreementStatus
-
-    agreements = Agreement.objects.exclude(status=AgreementStatus.WITHDRAWN)
-    ids: set[int] = set()
-    for party, partner, executor in agreements.filter(
-        Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation)
-    ).values_list("municipal_party_id", "partner_id", "executor_id"):
-        ids.update(pk for pk in (party, partner, executor) if pk)
-    ids.discard(organisation.pk)
-    return Organisation.objects.filter(id__in=ids)
-
-
 def contact_person_of(organisation: Organisation) -> Membership | None:
     return (
         Membership.objects.filter(organisation=organisation, is_contact=True, user__is_active=True)
@@ -77,6 +62,12 @@ def contacts_of(organisation: Organisation) -> list[str]:
             "user__email", flat=True
         )
     )
+
+
+def counterparts_with_contacts(partner: Organisation) -> list[tuple[Organisation, list[str]]]:
+    """The municipal counterparts of a new signal partner, each with its contact persons' e-mail
+    addresses: the recipients of `notifications.services.notify_new_partner` (FAQ 8)."""
+    return [(recipient, contacts_of(recipient)) for recipient in municipal_counterparts(partner)]
 
 
 def pending_change_requests(organisation: Organisation) -> QuerySet[ChangeRequest]:
@@ -102,8 +93,10 @@ class DirectoryEntry:
     contact_job_title: str | None
 
 
-def directory_entries(organisation: Organisation, *, search: str = "") -> list[DirectoryEntry]:
-    counterparts = counterparts_of(organisation).order_by("name")
+def directory_entries(counterparts: QuerySet[Organisation], *, search: str = "") -> list[DirectoryEntry]:
+    """The directory's rows for the given counterparts (which organisations those are, agreements
+    knows: see `agreements.selectors.counterparts_of`)."""
+    counterparts = counterparts.order_by("name")
     if search:
         counterparts = counterparts.filter(name__icontains=search)
     contacts = {

@@ -11,17 +11,23 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from lcv.accounts.models import User
 from lcv.accounts.services import invite_person
-from lcv.agreements.tasks import generate_agreements_task
 from lcv.audit.services import record
 from lcv.core.models import Event
 from lcv.notifications.services import absolute_url, send_templated_mail
 from lcv.organisations.models import Municipality, Organisation, OrganisationKind, Role
+from lcv.organisations.selectors import counterparts_with_contacts
 from lcv.organisations.services import create_organisation
 from lcv.registrations.models import Registration, RegistrationStatus
+
+# Sent inside the approving transaction (sender: None, organisation=…). agreements connects here to
+# generate the new organisation's agreements once the transaction commits (R2); registrations
+# itself knows nothing of agreements.
+organisation_approved = Signal()
 
 # Abuse protection of the public form: at most this many registrations per client address per hour.
 RATE_LIMIT_PER_HOUR = 5
@@ -146,9 +152,9 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
         _decide(registration, RegistrationStatus.APPROVED, actor, organisation=organisation)
         Event.objects.create(name="organisation.approved", organisation=organisation)
         # R2: agreements within one working day; the working-day job catches anything this misses
-        transaction.on_commit(generate_agreements_task.enqueue)
+        organisation_approved.send(sender=None, organisation=organisation)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
-            notify_new_partner(partner=organisation)
+            notify_new_partner(partner=organisation, recipients=counterparts_with_contacts(organisation))
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)
     return organisation
 

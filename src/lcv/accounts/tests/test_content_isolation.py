@@ -129,7 +129,7 @@ def test_signals_per_municipality_counts_only_own_signals(world):
 def test_start_page_shows_only_own_notices_deliveries_and_counts(world, name):
     party: Party = getattr(world, name)
     for role, user in party.people.items():
-        body = body_of(client_for(user).get(reverse("core:home")))
+        body = body_of(client_for(user).get(reverse("portal:home")))
         own = [party.name]
         if role == Role.CONTACT:
             own += [text for text in party.markers if text.startswith("BERICHT-")]
@@ -144,7 +144,7 @@ def test_start_page_counts_only_signals_for_the_own_municipality(world):
     """Utrecht received one signal (from Water Midden), Zeist two (one of each partner)."""
     for name, text in (("utrecht", "1 signaal ontvangen."), ("zeist", "2 signalen ontvangen.")):
         party: Party = getattr(world, name)
-        body = body_of(client_for(party.people[Role.HANDLER]).get(reverse("core:home")))
+        body = body_of(client_for(party.people[Role.HANDLER]).get(reverse("portal:home")))
         assert f'data-testid="received-signals">{text}' in body
 
 
@@ -216,7 +216,7 @@ def test_agreement_pages_and_documents_are_only_the_parties(world, name):
 @pytest.mark.parametrize("name", PARTIES)
 def test_directory_shows_only_counterparts(world, name):
     party: Party = getattr(world, name)
-    body = body_of(client_for(party.people[Role.CONTACT]).get(reverse("organisations:directory")))
+    body = body_of(client_for(party.people[Role.CONTACT]).get(reverse("agreements:directory")))
     counterparts = [other for other in world.others(party) if other not in strangers(world, party)]
     assert_only_own(body, world, party, *(other.people[Role.CONTACT].email for other in counterparts))
     for stranger in strangers(world, party):

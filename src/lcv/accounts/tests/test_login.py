@@ -36,9 +36,9 @@ def test_contact_logs_in_with_email_password_and_the_second_factor(client):
     device = confirmed_device(user)
     response = login(client, "Contact@Voorbeeld.nl")
     assert response.status_code == 302
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_verify")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("accounts:totp_verify")
     client.post(reverse("accounts:totp_verify"), {"code": current_code(device)})
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("portal:home"))
     assert home.status_code == 200
     assert "Nog geen overeenkomsten" in home.content.decode()
     assert AuditEvent.objects.filter(action="account.logged_in", actor=user).exists()
@@ -55,7 +55,7 @@ def test_wrong_password_gets_a_dutch_message(client):
 def test_every_role_enrols_a_second_factor_at_first_login(client, role):
     user = member(make_organisation(), role)
     login(client, user.email)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:totp_enrol")
     # every other page is closed until the second factor is passed
@@ -76,20 +76,20 @@ def test_every_role_enrols_a_second_factor_at_first_login(client, role):
         done = client.post(reverse("accounts:totp_enrol"), {"code": current_code(device)})
     assert done.status_code == 302
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_enrolled_person_must_enter_a_code_after_the_password(client):
     user = member(make_organisation(), "handler")
     device = confirmed_device(user)
     login(client, user.email)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response["Location"] == reverse("accounts:totp_verify")
     bad = client.post(reverse("accounts:totp_verify"), {"code": "12ab56"})
     assert "De code bestaat uit 6 cijfers" in bad.content.decode()
     ok = client.post(reverse("accounts:totp_verify"), {"code": current_code(device)})
     assert ok.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_staff_without_superuser_need_the_second_factor_for_the_django_admin(client):
@@ -118,14 +118,14 @@ def test_the_page_asked_for_is_kept_through_the_second_factor_but_only_our_own(c
         elsewhere = client.post(
             reverse("accounts:totp_verify") + "?next=https://evil.example/", {"code": current_code(device)}
         )
-    assert elsewhere["Location"] == reverse("core:home")
+    assert elsewhere["Location"] == reverse("portal:home")
 
 
 def test_a_person_without_organisation_also_needs_the_second_factor(client):
     from lcv.testing.factories import make_user
 
     client.force_login(make_user())
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_enrol")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("accounts:totp_enrol")
 
 
 def test_repeated_failed_logins_are_throttled_with_a_clear_message(client):
@@ -135,7 +135,7 @@ def test_repeated_failed_logins_are_throttled_with_a_clear_message(client):
     response = login(client, user.email, TEST_PASSWORD)  # even the right password is refused now
     assert response.status_code == 429
     assert "Te veel mislukte pogingen" in response.content.decode()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_person_without_organisation_is_told_what_to_do(client):
@@ -143,7 +143,7 @@ def test_person_without_organisation_is_told_what_to_do(client):
 
     user = make_user()
     login_verified(client, user)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 403
     assert "helpdesk" in response.content.decode()
 
@@ -157,7 +157,7 @@ def test_helpdesk_can_reset_a_lost_second_factor(client):
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="account.second_factor_reset", object_id=str(user.pk)).exists()
     login(client, user.email)
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:totp_enrol")
+    assert client.get(reverse("portal:home"))["Location"] == reverse("accounts:totp_enrol")
 
 
 def test_behind_the_proxy_lockout_keys_on_the_real_client_address_and_the_account(settings):

@@ -349,32 +349,34 @@ class Case:
 VIEW_TABLE: list[Case] = [
     # the start page: everyone, each role its own blocks
     Case(
-        "core:home", {MUNICIPALITY: EVERYONE, PARTNER: EVERYONE, PLATFORM: EVERYONE}, page(fixed("core:home"), own_name)
+        "portal:home",
+        {MUNICIPALITY: EVERYONE, PARTNER: EVERYONE, PLATFORM: EVERYONE},
+        page(fixed("portal:home"), own_name),
     ),
     Case(
-        "core:home#agreements",
+        "portal:home#agreements",
         {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT), PLATFORM: roles(CONTACT)},
-        block(fixed("core:home"), lambda w, p: 'id="blok-overeenkomsten"'),
+        block(fixed("portal:home"), lambda w, p: 'id="blok-overeenkomsten"'),
     ),
     Case(
-        "core:home#to-sign",
+        "portal:home#to-sign",
         {MUNICIPALITY: roles(SIGNATORY), PARTNER: roles(SIGNATORY)},
-        block(fixed("core:home"), lambda w, p: 'id="blok-tekenen"'),
+        block(fixed("portal:home"), lambda w, p: 'id="blok-tekenen"'),
     ),
     Case(
-        "core:home#signals",
+        "portal:home#signals",
         {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY},
-        block(fixed("core:home"), lambda w, p: 'id="blok-signalen"'),
+        block(fixed("portal:home"), lambda w, p: 'id="blok-signalen"'),
     ),
     Case(
-        "core:home#deliveries",
+        "portal:home#deliveries",
         {MUNICIPALITY: NOBODY, PARTNER: roles(DELIVERER)},
-        block(fixed("core:home"), lambda w, p: 'id="blok-leveringen"'),
+        block(fixed("portal:home"), lambda w, p: 'id="blok-leveringen"'),
     ),
     Case(
-        "core:home#helpdesk",
+        "portal:home#helpdesk",
         {MUNICIPALITY: NOBODY, PARTNER: NOBODY, PLATFORM: roles(HELPDESK)},
-        block(fixed("core:home"), lambda w, p: reverse("audit:log")),
+        block(fixed("portal:home"), lambda w, p: reverse("audit:log")),
     ),
     # the organisation
     Case(
@@ -410,10 +412,10 @@ VIEW_TABLE: list[Case] = [
         ),
     ),
     Case(
-        "organisations:directory",
+        "agreements:directory",
         {MUNICIPALITY: roles(CONTACT), PARTNER: roles(CONTACT)},
         page(
-            fixed("organisations:directory"),
+            fixed("agreements:directory"),
             lambda w, p: [counterpart(w, p).name, counterpart(w, p).people[CONTACT].email],
         ),
     ),
@@ -779,7 +781,7 @@ def departing(world: World) -> Organisation:
 # URLs outside the table: not an action of an organisation's role.
 NOT_ROLE_BASED = {
     # public (test_url_access.PUBLIC) and the person's own login and second factor
-    "core:index",
+    "portal:index",
     "core:health",
     "accounts:login",
     "accounts:logout",

@@ -13,7 +13,7 @@ from lcv.testing.auth import assert_refused_for_other_organisations, login_verif
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 
 PUBLIC = {
-    "core:index",
+    "portal:index",
     "core:health",
     "accounts:login",
     "accounts:logout",
@@ -32,10 +32,10 @@ PUBLIC = {
 }
 # No object in the URL; the view works on the person's own organisation (or none).
 ANY_LOGGED_IN = {
-    "core:home",
+    "portal:home",
     "accounts:totp_enrol",
     "accounts:totp_verify",
-    "organisations:directory",
+    "agreements:directory",
     "agreements:list",
     "agreements:to_sign",
     "agreements:release",  # releases only agreements of the person's own organisation (tested in agreements)
@@ -331,6 +331,6 @@ def test_home_page_shows_only_the_own_organisation(client):
     make_organisation(name="Andere Organisatie")
     user = member(mine, "contact")
     login_verified(client, user)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert "Eigen Organisatie" in content
     assert "Andere Organisatie" not in content

@@ -378,3 +378,15 @@ def test_version_1_keeps_its_text(agreement):
     agreement.refresh_from_db()
     text = text_of(bytes(draft_document(agreement).pdf))
     assert "levert maandelijks aan, tussen de 20e en de 25e" in text
+def test_only_a_starting_worker_enables_sealing(monkeypatch):
+    from lcv.core.hooks import worker_starting
+
+    warmed = []
+    monkeypatch.setattr(documents, "warm_up_in_background", lambda: warmed.append(True))
+    documents.disable_sealing()
+    try:
+        worker_starting.send(sender=None)
+        assert documents._sealing_enabled
+        assert warmed == [True]
+    finally:
+        documents.enable_sealing()

@@ -86,3 +86,20 @@ def test_the_worker_runs_the_scheduled_task():
 
 def test_housekeeping_jobs_are_registered():
     assert {"clear_expired_sessions", "clear_old_login_attempts"} <= set(SCHEDULE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_announces_its_start_to_the_apps_above_core():
+    from lcv.core.hooks import worker_starting
+
+    started = []
+
+    def receiver(**kwargs):
+        started.append(kwargs["sender"])
+
+    worker_starting.connect(receiver)
+    try:
+        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--no-schedule", verbosity=0)
+    finally:
+        worker_starting.disconnect(receiver)
+    assert started == [None]

@@ -51,7 +51,7 @@ def test_each_upload_has_its_own_bound(client):
 def test_logged_in_pages_and_downloads_are_not_stored(client):
     contact = member(make_organisation(), "contact", "deliverer")
     login_verified(client, contact)
-    for name in ("core:home", "signals:deliveries"):
+    for name in ("portal:home", "signals:deliveries"):
         assert "no-store" in client.get(reverse(name))["Cache-Control"]
     template = client.get(reverse("signals:template_csv"))
     assert template.status_code == 200
@@ -62,13 +62,13 @@ def test_a_session_ends_after_half_an_hour_without_a_request(client):
     contact = member(make_organisation(), "contact")
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         login_verified(client, contact)
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("portal:home")).status_code == 200
         traveller.shift(settings.SESSION_IDLE_SECONDS - 60)
-        assert client.get(reverse("core:home")).status_code == 200  # a request keeps it alive
+        assert client.get(reverse("portal:home")).status_code == 200  # a request keeps it alive
         traveller.shift(settings.SESSION_IDLE_SECONDS + 1)
         response = client.get(reverse("signals:deliveries"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login") + "?next=")
-        assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:login"))
+        assert client.get(reverse("portal:home"))["Location"].startswith(reverse("accounts:login"))
         login_page = client.get(reverse("accounts:login")).content.decode()
     assert "niet actief" in login_page

@@ -70,3 +70,20 @@ def test_mail_viewer_does_not_exist_outside_demo_mode(client, settings):
     mail = DevMail.objects.create(from_email="a@b.nl", to="c@d.nl", subject="s", body="b")
     assert client.get(reverse("devmail:list")).status_code == 404
     assert client.get(reverse("devmail:detail", args=[mail.pk])).status_code == 404
+
+
+def test_a_new_partner_notice_goes_to_the_addresses_its_caller_gives(django_capture_on_commit_callbacks, mailoutbox):
+    """notifications looks up no contact persons (it imports no domain app): the caller passes
+    each recipient organisation with the addresses to mail."""
+    from lcv.notifications.models import Notice
+    from lcv.notifications.services import notify_new_partner
+    from lcv.testing.factories import make_organisation, member, municipality_organisation
+
+    amsterdam = municipality_organisation("0363")
+    member(amsterdam, "contact", email="contact@amsterdam.nl")  # not asked for: not mailed
+    partner = make_organisation(kind="signal_partner", name="Waterbedrijf Test", sector="water")
+    with django_capture_on_commit_callbacks(execute=True):
+        told = notify_new_partner(partner=partner, recipients=[(amsterdam, ["gekozen@voorbeeld.nl"])])
+    assert told == 1
+    assert Notice.objects.get(subject=partner).recipient == amsterdam
+    assert [m.to for m in mailoutbox] == [["gekozen@voorbeeld.nl"]]

@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from lcv.accounts.changes import execute_change
 from lcv.audit.models import AuditEvent
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Membership, OrganisationKind
-from lcv.organisations.services import ChangeRequestError, execute_change, reject_change, request_change
+from lcv.organisations.services import ChangeRequestError, reject_change, request_change
 from lcv.testing.auth import login_verified
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 

@@ -15,6 +15,7 @@ from lcv.core.models import Event
 from lcv.notifications.models import Notice
 from lcv.notifications.services import notify_new_partner
 from lcv.organisations.models import Membership, Organisation, OrganisationKind
+from lcv.organisations.selectors import counterparts_with_contacts
 from lcv.registrations.models import Registration, RegistrationStatus
 from lcv.registrations.services import (
     RegistrationError,
@@ -157,7 +158,7 @@ def test_new_partner_notice_reaches_covered_municipalities_once(helpdesk, django
     notice_mails = [m for m in mail.outbox if m.subject.startswith("Nieuwe signaalpartner")]
     assert sorted(m.to[0] for m in notice_mails) == ["contact@amsterdam.nl", "contact@drechtsteden.nl"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify_new_partner(partner=partner) == 0  # once
+        assert notify_new_partner(partner=partner, recipients=counterparts_with_contacts(partner)) == 0  # once
     assert Notice.objects.filter(subject=partner).count() == 2
 
 

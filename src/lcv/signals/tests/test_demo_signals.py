@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from lcv.agreements.models import Agreement, AgreementStatus
-from lcv.core.demo import demo_delivery_csv, demo_postcodes, load_demo_data
 from lcv.organisations.models import Membership, Municipality, Organisation, OrganisationKind
+from lcv.portal.demo import demo_delivery_csv, demo_postcodes, load_demo_data
 from lcv.signals.models import Delivery, PostcodeRange, RowError, Signal
 from lcv.signals.routing import Router
 from lcv.testing.signals import postcode

@@ -244,18 +244,18 @@ def test_the_outcome_says_why_signals_were_flagged(world, client):
 
 def test_the_start_page_shows_the_deliverers_recent_deliveries_and_the_handlers_received_signals(world, client):
     login_verified(client, world["deliverer"])
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert "Nog geen aanleveringen." in home
     upload(client, csv_bytes([row(), row(bedrag="x")]))
     delivery = process_delivery(Delivery.objects.get().pk)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert reverse("signals:delivery", args=[delivery.pk]) in home
     assert "1 aangenomen, 1 afgewezen" in home
     login_verified(client, member(world["utrecht"], "handler"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert "1 signaal ontvangen." in home
     login_verified(client, member(world["zeist"], "handler"))
-    assert "Nog geen signalen ontvangen." in client.get(reverse("core:home")).content.decode()
+    assert "Nog geen signalen ontvangen." in client.get(reverse("portal:home")).content.decode()
 
 
 def test_an_organisation_that_has_left_delivers_nothing_through_the_portal(world, client):

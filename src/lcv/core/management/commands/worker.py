@@ -19,6 +19,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from lcv.core.hooks import worker_starting
 from lcv.core.schedule import enqueue_due_jobs
 from lcv.core.services import forget_worker, record_heartbeat
 
@@ -62,10 +63,7 @@ class Command(DbWorkerCommand):
         tick = options.pop("tick")
         no_schedule = options.pop("no_schedule")
         stop = threading.Event()
-        from lcv.agreements.documents import enable_sealing, warm_up_in_background
-
-        enable_sealing()  # only the worker loads the seal's private key
-        warm_up_in_background()  # sealing documents is worker work: load the PDF libraries now
+        worker_starting.send(sender=None)  # e.g. agreements: only the worker may seal
         if not no_schedule and not options.get("batch"):
             threading.Thread(target=_tick_forever, args=(tick, stop), daemon=True, name="schedule").start()
         elif not no_schedule:

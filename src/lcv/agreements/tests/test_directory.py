@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 
 from lcv.agreements.generation import generate_agreements
+from lcv.agreements.selectors import counterparts_of
 from lcv.notifications.services import notify_new_partner
 from lcv.organisations.models import Municipality, OrganisationKind, Sector
-from lcv.organisations.selectors import counterparts_of
+from lcv.organisations.selectors import counterparts_with_contacts
 from lcv.testing.auth import login_verified
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 
@@ -67,7 +68,7 @@ def world():
 def directory_page(client, organisation, *, consents=False):
     viewer = member(organisation, "contact", consents_to_share_contact_details=consents)
     login_verified(client, viewer)
-    response = client.get(reverse("organisations:directory"))
+    response = client.get(reverse("agreements:directory"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -123,18 +124,18 @@ def test_joint_arrangement_pairs_through_its_members(world):
 def test_directory_search(client, world):
     viewer = member(world["amsterdam"], "contact")
     login_verified(client, viewer)
-    content = client.get(reverse("organisations:directory"), {"zoek": "water"}).content.decode()
+    content = client.get(reverse("agreements:directory"), {"zoek": "water"}).content.decode()
     assert "Waterbedrijf Ja" in content
     assert "Energie Landelijk" not in content
 
 
 def test_directory_is_for_contact_persons(client, world):
     login_verified(client, member(world["amsterdam"], "handler", "signatory", "analyst"))
-    assert client.get(reverse("organisations:directory")).status_code == 403
+    assert client.get(reverse("agreements:directory")).status_code == 403
 
 
 def test_new_partner_notice_names_no_people(world):
-    notify_new_partner(partner=world["refusing"])
+    notify_new_partner(partner=world["refusing"], recipients=counterparts_with_contacts(world["refusing"]))
     from lcv.notifications.models import Notice
 
     text = Notice.objects.get(subject=world["refusing"]).text

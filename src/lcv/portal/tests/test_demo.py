@@ -4,8 +4,8 @@ from django.core.management import call_command
 from lcv.accounts.models import User
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementHistory, AgreementStatus, Signature
 from lcv.agreements.selectors import to_sign_by
-from lcv.core.demo import DEMO_PASSWORD, load_demo_data
 from lcv.organisations.models import Membership, Organisation, OrganisationKind
+from lcv.portal.demo import DEMO_PASSWORD, load_demo_data
 from lcv.registrations.models import Registration
 from lcv.signals.models import Delivery, RowError, Signal
 

@@ -1,3 +1,6 @@
+"""The pages of organisations (detail, change requests). They live in accounts because access to
+them is decided by its policy: organisations knows no accounts."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -8,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lcv.accounts.policy import Action, can, membership_of, require
+from lcv.accounts.changes import execute_change
+from lcv.accounts.policy import Action, can, require
 from lcv.core.paging import query_without_page
 from lcv.organisations import selectors, services
 from lcv.organisations.forms import ChangeRequestForm
@@ -65,21 +69,6 @@ def change_request_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
-    """R7: counterparts, with their contact person's details only where that person consented."""
-    membership = membership_of(request.user)
-    if membership is None:
-        raise Http404
-    own = membership.organisation
-    require(request.user, Action.VIEW_DIRECTORY, own)
-    search = request.GET.get("zoek", "").strip()
-    entries = selectors.directory_entries(own, search=search)
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    context = {"page": page, "search": search, "query": query_without_page(request), "organisation": own}
-    return render(request, "organisations/directory.html", context)
-
-
-@login_required
 def change_request_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_CHANGE_REQUESTS)
     status = request.GET.get("status", ChangeStatus.PENDING)
@@ -96,7 +85,7 @@ def change_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(ChangeRequest, pk=pk)
     try:
         if request.POST.get("besluit") == "uitvoeren":
-            services.execute_change(change_id=pk, actor=request.user)
+            execute_change(change_id=pk, actor=request.user)
             messages.success(request, _("Uitgevoerd: de nieuwe persoon heeft de rol; de vorige niet meer."))
         elif request.POST.get("besluit") == "afwijzen":
             reason = request.POST.get("reden", "").strip()

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lcv.core.demo import DEMO_PASSWORD, load_demo_data
+from lcv.portal.demo import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):
