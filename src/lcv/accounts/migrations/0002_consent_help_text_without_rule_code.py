@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='consents_to_share_contact_details',
-            field=models.BooleanField(default=False, help_text='Alleen met deze toestemming zien andere partijen naam, e-mail en telefoon.', verbose_name='contactgegevens tonen aan andere partijen'),
+            model_name="user",
+            name="consents_to_share_contact_details",
+            field=models.BooleanField(
+                default=False,
+                help_text="Alleen met deze toestemming zien andere partijen naam, e-mail en telefoon.",
+                verbose_name="contactgegevens tonen aan andere partijen",
+            ),
         ),
     ]
