@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     consents_to_share_contact_details = models.BooleanField(
         _("contactgegevens tonen aan andere partijen"),
         default=False,
-        help_text=_("Alleen met deze toestemming zien andere partijen naam, e-mail en telefoon (R7)."),
+        help_text=_("Alleen met deze toestemming zien andere partijen naam, e-mail en telefoon."),
     )
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("toegang tot Django-beheer"), default=False)

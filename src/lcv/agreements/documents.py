@@ -220,6 +220,10 @@ def seal(pdf: bytes, *, agreement_id: int) -> bytes:
 # Dutch, as the names say; the page shows them through the catalogue ({% translate %}).
 NOT_PDF = gettext_noop("Dit bestand is geen PDF.")
 NOT_OURS = gettext_noop("Dit is geen door het LCV-portaal verzegelde overeenkomst.")
+INCOMPLETE = gettext_noop(
+    "Dit PDF-bestand is onvolledig of beschadigd: het houdt halverwege op. Download de overeenkomst opnieuw "
+    "(of vraag de andere partij het bestand opnieuw te sturen) en controleer het nieuwe bestand."
+)
 CHANGED = gettext_noop("Dit document is na het verzegelen gewijzigd. Vraag de andere partij om het originele bestand.")
 
 
@@ -247,6 +251,8 @@ def verify_pdf(data: bytes) -> VerificationResult:
     """R6: is this an intact PDF sealed by this platform's certificate, and which agreement is it?"""
     if not data.startswith(b"%PDF-"):
         return _failure(NOT_PDF)
+    if b"%%EOF" not in data[-1024:]:  # every complete PDF ends with this marker: the file was cut off
+        return _failure(INCOMPLETE)
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -254,8 +260,8 @@ def verify_pdf(data: bytes) -> VerificationResult:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         seals = [s for s in reader.embedded_signatures if s.field_name == SEAL_FIELD]
-    except Exception:  # an unreadable PDF: broken by a change if it carried our seal, else not a PDF
-        return _failure(CHANGED if SEAL_FIELD.encode() in data else NOT_PDF)
+    except Exception:  # an unreadable PDF: broken by a change if it carried our seal, else damaged
+        return _failure(CHANGED if SEAL_FIELD.encode() in data else INCOMPLETE)
     if not seals:
         return _failure(NOT_OURS)
     embedded = seals[-1]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from lcv.agreements.documents import NOT_PDF, verify_pdf
-from lcv.agreements.models import Agreement
+from lcv.agreements.models import Agreement, AgreementStatus
 from lcv.core.security import body_limit
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -48,4 +49,23 @@ def verify(request: HttpRequest) -> HttpResponse:
                 .filter(pk=result.agreement_id)
                 .first()
             )
-    return render(request, "agreements/verify.html", {"form": form, "result": result, "agreement": agreement})
+    context = {"form": form, "result": result, "agreement": agreement, "current": current_status(agreement)}
+    return render(request, "agreements/verify.html", context)
+
+
+def current_status(agreement: Agreement | None) -> str:
+    """The agreement's status today, in words: a sealed file stays intact after the agreement ends."""
+    if agreement is None:
+        return ""
+    if agreement.status == AgreementStatus.ENDED:
+        day = agreement.ends_on or (agreement.ended_at and timezone.localdate(agreement.ended_at))
+        if day:
+            return gettext("Let op: de overeenkomst is beëindigd per %(date)s.") % {"date": day.strftime("%d-%m-%Y")}
+        return gettext("Let op: de overeenkomst is beëindigd.")
+    if agreement.status == AgreementStatus.ACTIVE and agreement.ends_on:
+        return gettext("Let op: de overeenkomst is opgezegd en eindigt per %(date)s.") % {
+            "date": agreement.ends_on.strftime("%d-%m-%Y")
+        }
+    if agreement.status == AgreementStatus.ACTIVE:
+        return gettext("De overeenkomst is nu actief.")
+    return gettext("De overeenkomst heeft nu de status: %(status)s.") % {"status": agreement.get_status_display()}

@@ -17,7 +17,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lcv.accounts.policy import Action, can, membership_of, require
 from lcv.agreements import addenda, local_covenants, selectors, services, signing
 from lcv.agreements.forms import SignForm
-from lcv.agreements.models import OPEN_STATUSES, Addendum, AddendumStatus, Agreement, AgreementStatus, DocumentKind
+from lcv.agreements.models import (
+    OPEN_STATUSES,
+    Addendum,
+    AddendumStatus,
+    Agreement,
+    AgreementHistory,
+    AgreementStatus,
+    DocumentKind,
+)
+from lcv.agreements.workflow import event_label
 from lcv.audit.context import client_ip
 from lcv.audit.services import record
 from lcv.core.paging import query_without_page
@@ -89,6 +98,19 @@ def _require_view(request: HttpRequest, agreement: Agreement) -> bool:
     return False
 
 
+def _history_text(step: AgreementHistory) -> str:
+    """One line of the history in words: the event, and for a notice the date it takes effect."""
+    label = event_label(step.event)
+    end_date = step.details.get("end_date") if isinstance(step.details, dict) else None
+    if step.event == "give_notice" and end_date:
+        try:
+            day = date.fromisoformat(end_date)
+        except ValueError:
+            return label
+        return _("%(label)s per %(date)s") % {"label": label, "date": day.strftime("%d-%m-%Y")}
+    return label
+
+
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(
@@ -113,7 +135,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_end": agreement.status == AgreementStatus.ACTIVE
         and agreement.ends_on is None
         and can(request.user, Action.END_AGREEMENT, agreement),
-        "history": agreement.history.select_related("actor"),
+        "history": [(step, _history_text(step)) for step in agreement.history.select_related("actor")],
         "addenda": addenda_shown,
         "has_accepted_addenda": any(a.status == AddendumStatus.ACCEPTED for a in addenda_shown),
         "may_propose": may_propose,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from lcv.agreements.models import AgreementStatus as S
 from lcv.organisations.models import Role
 
@@ -46,6 +48,26 @@ MESSAGES = {
     "end_at_departure": "Alleen een actieve overeenkomst kan worden beëindigd.",
     "withdraw": "Een actieve of afgesloten overeenkomst kan niet worden ingetrokken.",
 }
+
+
+# How the history on the agreement page names each event (AgreementHistory.event). Besides the
+# transitions above: "generate" (generation.py makes the draft) and "give_notice" (a party gives
+# notice; the status stays active until the end date). A code not listed shows EVENT_FALLBACK.
+EVENT_LABELS = {
+    "generate": _("Concept aangemaakt"),
+    "release": _("Vrijgegeven voor ondertekening"),
+    "sign": _("Ondertekend"),
+    "give_notice": _("Opgezegd"),
+    "end": _("Beëindigd"),
+    "end_at_departure": _("Beëindigd door vertrek van een partij"),
+    "withdraw": _("Ingetrokken"),
+}
+EVENT_FALLBACK = _("Wijziging")
+
+
+def event_label(event: str) -> str:
+    """The Dutch words for a history event; never the code itself."""
+    return str(EVENT_LABELS.get(event, EVENT_FALLBACK))
 
 
 def transition(source: str, event: str) -> Transition:

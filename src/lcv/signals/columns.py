@@ -45,7 +45,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("tussenvoegsel", "Tussenvoegsel van de achternaam.", "van der"),
     Column("achternaam", "Achternaam.", "Berg", required=True),
     Column("geboortedatum", "Geboortedatum als dd-mm-jjjj of jjjj-mm-dd.", "14-03-1981"),
-    Column("postcode", "Postcode van het leveringsadres (de woning, R12), bijv. 3511AB.", "3511AB", required=True),
+    Column(
+        "postcode",
+        "Postcode van het leveringsadres: de woning waar de achterstand over gaat, niet een postadres. Bijv. 3511AB.",
+        "3511AB",
+        required=True,
+    ),
     Column("huisnummer", "Huisnummer van het leveringsadres, alleen cijfers.", "12", required=True),
     Column("toevoeging", "Huisletter of toevoeging.", "B"),
     Column("straat", "Straat van het leveringsadres.", "Oudegracht"),

@@ -633,9 +633,7 @@ VIEW_TABLE: list[Case] = [
         ),
     ),
     # platform work: the helpdesk
-    Case(
-        "audit:log", {PLATFORM: roles(HELPDESK)}, page(fixed("audit:log"), lambda w, p: ["signals.api_token_created"])
-    ),
+    Case("audit:log", {PLATFORM: roles(HELPDESK)}, page(fixed("audit:log"), lambda w, p: ["API-sleutel aangemaakt"])),
     Case(
         "registrations:queue",
         {PLATFORM: roles(HELPDESK)},

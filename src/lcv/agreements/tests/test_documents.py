@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import socket
+from datetime import date, timedelta
 from io import BytesIO
 from unittest import mock
 
@@ -12,11 +14,19 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from lcv.agreements import documents
-from lcv.agreements.documents import CHANGED, NOT_OURS, NOT_PDF, draft_document, final_document, verify_pdf
+from lcv.agreements.documents import (
+    CHANGED,
+    INCOMPLETE,
+    NOT_OURS,
+    NOT_PDF,
+    draft_document,
+    final_document,
+    verify_pdf,
+)
 from lcv.agreements.generation import generate_agreements
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind, Signature
 from lcv.agreements.seal_certificate import create_self_signed_pkcs12
@@ -220,6 +230,44 @@ def test_verification_page(client, agreement, sealed):
     assert "Echt en ongewijzigd" not in page
 
 
+def test_a_truncated_file_is_called_incomplete_not_no_pdf(client, sealed):
+    for cut in (sealed[: len(sealed) // 2], sealed[:-20], sealed[:2000]):
+        assert verify_pdf(cut).message_nl == INCOMPLETE
+    page = post(client, "o.pdf", sealed[: len(sealed) // 2]).content.decode()
+    assert "onvolledig of beschadigd" in page
+    assert "Download de overeenkomst opnieuw" in page
+    assert "geen PDF" not in page
+    assert "Echt en ongewijzigd" not in page
+
+
+def test_verification_page_says_the_agreements_current_status(client, agreement, sealed):
+    def status_line():
+        page = post(client, "o.pdf", sealed).content.decode()
+        assert "Echt en ongewijzigd" in page
+        found = re.search(r'data-testid="verify-status"><strong>(.*?)</strong>', page)
+        return found.group(1) if found else None
+
+    assert status_line() == "De overeenkomst is nu actief."
+    later = timezone.localdate() + timedelta(days=40)
+    Agreement.objects.filter(pk=agreement.pk).update(ends_on=later)
+    assert status_line() == f"Let op: de overeenkomst is opgezegd en eindigt per {later:%d-%m-%Y}."
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.ENDED, ends_on=date(2027, 3, 1))
+    assert status_line() == "Let op: de overeenkomst is beëindigd per 01-03-2027."
+
+
+def test_the_verification_page_is_linked_from_the_agreement_and_the_footer(client, agreement, sealed):
+    from lcv.testing.auth import login_verified
+
+    url = reverse("verification:verify")
+    assert f'href="{url}"' in client.get(url).content.decode()  # footer, for anyone
+    login_verified(client, member(agreement.municipal_party, "contact"))
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    link = re.search(r'<a [^>]*data-testid="verify-link"[^>]*>', page)
+    assert link is not None
+    assert f'href="{url}"' in link.group(0)
+    assert page.index("Verzegelde overeenkomst downloaden") < page.index('data-testid="verify-link"')
+
+
 def test_verification_page_in_english(client, sealed):
     client.cookies["django_language"] = "en"
     tampered = bytearray(sealed)
@@ -378,6 +426,8 @@ def test_version_1_keeps_its_text(agreement):
     agreement.refresh_from_db()
     text = text_of(bytes(draft_document(agreement).pdf))
     assert "levert maandelijks aan, tussen de 20e en de 25e" in text
+
+
 def test_only_a_starting_worker_enables_sealing(monkeypatch):
     from lcv.core.hooks import worker_starting
 
