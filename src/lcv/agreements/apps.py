@@ -8,7 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from lcv.accounts.policy import register_owner
-        from lcv.agreements import checks, tasks  # noqa: F401  (registers the deploy checks, periodic jobs)
+        from lcv.agreements import checks, executors, tasks  # noqa: F401  (registers the deploy checks, periodic jobs)
         from lcv.agreements.documents import on_worker_starting
         from lcv.agreements.models import Addendum, Agreement
         from lcv.agreements.tasks import on_organisation_approved
@@ -18,4 +18,5 @@ class AgreementsConfig(AppConfig):
         register_owner(Agreement, lambda agreement: agreement.parties)
         register_owner(Addendum, lambda addendum: addendum.agreement.parties)
         organisation_approved.connect(on_organisation_approved, dispatch_uid="agreements.generate_on_approval")
+        organisation_approved.connect(executors.on_organisation_approved, dispatch_uid="agreements.awaited_executor")
         worker_starting.connect(on_worker_starting, dispatch_uid="agreements.sealing_in_the_worker")

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lcv.accounts.policy import Action, require
-from lcv.agreements import addenda, local_covenants, services
+from lcv.agreements import addenda, executors, local_covenants, services
 from lcv.agreements.models import Agreement, AgreementStatus, AgreementTemplate, LocalCovenant
 from lcv.core.paging import query_without_page
 from lcv.core.spreadsheet import csv_response
-from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, Sector, SignalSystem
+from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, Sector, SignalSystem
 
 PAGE_SIZE = 100
 
@@ -84,6 +84,9 @@ def agreements(request: HttpRequest) -> HttpResponse:
         "unsigned": unsigned,
         "is_municipal": organisation is not None and organisation.kind in MUNICIPAL_KINDS,
         "signal_systems": SignalSystem.choices,
+        "executors": Organisation.objects.filter(kind=OrganisationKind.EXECUTOR, left_at__isnull=True).order_by("name")
+        if organisation is not None and organisation.kind in MUNICIPAL_KINDS
+        else [],
     }
     return render(request, "agreements/helpdesk/list.html", context)
 
@@ -165,6 +168,32 @@ def signal_system(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"name": organisation.name, "system": organisation.get_signal_system_display(), "count": count},
         )
+    return redirect(f"{redirect('agreements_helpdesk:list').url}?organisatie={organisation.pk}")
+
+
+@login_required
+@require_POST
+def cosigning_executor(request: HttpRequest, pk: int) -> HttpResponse:
+    """FAQ 13: link the executor that co-signs a municipal party's agreements (or none)."""
+    require(request.user, Action.MANAGE_AGREEMENTS)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    choice = request.POST.get("uitvoerder", "")
+    executor = None
+    if choice.isdigit():
+        executor = Organisation.objects.filter(pk=int(choice), kind=OrganisationKind.EXECUTOR).first()
+    if choice != "geen" and executor is None:
+        messages.error(request, _("Kies een uitvoerder uit de lijst, of 'geen uitvoerder'."))
+    else:
+        try:
+            moved = executors.link_executor(party=organisation, executor=executor, actor=request.user)
+        except executors.ExecutorError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Vastgelegd. %(count)d concept(en) die nog niemand zag, hebben de nieuwe ondertekenaars.")
+                % {"count": moved},
+            )
     return redirect(f"{redirect('agreements_helpdesk:list').url}?organisatie={organisation.pk}")
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from lcv.agreements.executors import awaiting_executor
 from lcv.agreements.models import Agreement, AgreementHistory, AgreementStatus
 from lcv.agreements.workflow import TransitionError, sources_for, transition
 from lcv.audit.services import record
@@ -37,6 +38,9 @@ def release_agreements(*, agreement_ids: Iterable[int], municipal_party: Organis
         )
         if len(agreements) != len(ids) or any(a.municipal_party_id != municipal_party.pk for a in agreements):
             raise AgreementError("U kunt alleen overeenkomsten van uw eigen organisatie vrijgeven.")
+        waiting = awaiting_executor(Organisation.objects.get(pk=municipal_party.pk))
+        if waiting:
+            raise AgreementError(waiting)
         for agreement in agreements:
             try:
                 transition(agreement.status, "release")

@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "addendum.declined": _("Addendum niet aanvaard"),
     "addendum.accepted_by_party": _("Addendum aanvaard door een partij (wacht op de andere)"),
     "organisation.signal_system_changed": _("Signaleringssysteem gewijzigd"),
+    "organisation.cosigning_executor_linked": _("Uitvoerder die mede ondertekent vastgelegd"),
     "agreement_template.version_created": _("Nieuwe versie van de standaardovereenkomst"),
     "agreement_template.windows_changed": _("Termijnen van de standaardovereenkomst gewijzigd"),
     # signals

@@ -90,6 +90,12 @@ class Organisation(models.Model):
         related_name="cosigned_for",
         limit_choices_to={"kind": "executor"},
     )
+    # FAQ 13: the co-signing executor named at registration that is not on the platform yet; it is
+    # linked (and cleared here) when an executor with this KvK number is approved, or by the helpdesk
+    awaited_executor_name = models.CharField(
+        _("uitvoerder die mede ondertekent (nog niet aangemeld)"), max_length=200, blank=True, db_default=""
+    )
+    awaited_executor_kvk = models.CharField(_("KvK-nummer van die uitvoerder"), max_length=8, blank=True, db_default="")
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     # DOMAIN.md: a party that leaves gets no new agreements; its unsigned ones are withdrawn.
     left_at = models.DateTimeField(_("vertrokken"), null=True, blank=True)

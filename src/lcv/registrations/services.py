@@ -126,10 +126,15 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
             actor=actor,
         )
         if registration.cosigning_executor_kvk:
+            # FAQ 13: the executor co-signs. Not on the platform yet: it is awaited (never dropped),
+            # its agreements are not released until it is linked (agreements.executors)
             organisation.cosigning_executor = Organisation.objects.filter(
-                kind=OrganisationKind.EXECUTOR, kvk_number=registration.cosigning_executor_kvk
+                kind=OrganisationKind.EXECUTOR, kvk_number=registration.cosigning_executor_kvk, left_at__isnull=True
             ).first()
-            organisation.save(update_fields=["cosigning_executor"])
+            if organisation.cosigning_executor is None:
+                organisation.awaited_executor_name = registration.cosigning_executor_name
+                organisation.awaited_executor_kvk = registration.cosigning_executor_kvk
+            organisation.save(update_fields=["cosigning_executor", "awaited_executor_name", "awaited_executor_kvk"])
         invite_person(
             organisation=organisation,
             email=registration.contact_email,
@@ -152,7 +157,7 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
         _decide(registration, RegistrationStatus.APPROVED, actor, organisation=organisation)
         Event.objects.create(name="organisation.approved", organisation=organisation)
         # R2: agreements within one working day; the working-day job catches anything this misses
-        organisation_approved.send(sender=None, organisation=organisation)
+        organisation_approved.send(sender=None, organisation=organisation, actor=actor)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
             notify_new_partner(partner=organisation, recipients=counterparts_with_contacts(organisation))
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)

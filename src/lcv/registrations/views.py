@@ -144,6 +144,21 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Goedgekeurd: %(name)s staat op het platform; de uitnodigingen zijn verstuurd.")
                 % {"name": organisation.name},
             )
+            if organisation.awaited_executor_kvk:
+                messages.warning(
+                    request,
+                    _(
+                        "Let op: de uitvoerder die mede ondertekent, %(executor)s (KvK %(kvk)s), staat nog niet op "
+                        "het platform. De overeenkomsten van %(name)s kunnen pas worden vrijgegeven als die "
+                        "uitvoerder is goedgekeurd (dan wordt zij vanzelf gekoppeld) of als u de uitvoerder bij "
+                        "Alle overeenkomsten koppelt."
+                    )
+                    % {
+                        "executor": organisation.awaited_executor_name,
+                        "kvk": organisation.awaited_executor_kvk,
+                        "name": organisation.name,
+                    },
+                )
         elif decision == "afwijzen":
             services.reject_registration(registration_id=pk, reason=request.POST.get("reden", ""), actor=request.user)
             messages.success(request, _("Afgewezen; de aanmelder krijgt de reden per e-mail."))

@@ -716,6 +716,17 @@ VIEW_TABLE: list[Case] = [
         ),
     ),
     Case(
+        "agreements_helpdesk:cosigning_executor",
+        {PLATFORM: roles(HELPDESK)},
+        post(
+            lambda w, p: reverse("agreements_helpdesk:cosigning_executor", args=[w.zeist.organisation.pk]),
+            lambda w, p, u: {"uitvoerder": str(role_table_executor().pk)},
+            lambda w, p, u: (
+                Organisation.objects.get(pk=w.zeist.organisation.pk).cosigning_executor_id == role_table_executor().pk
+            ),
+        ),
+    ),
+    Case(
         "agreements_helpdesk:templates",
         {PLATFORM: roles(HELPDESK)},
         page(fixed("agreements_helpdesk:templates"), lambda w, p: ["Drinkwater"]),
@@ -769,6 +780,13 @@ VIEW_TABLE: list[Case] = [
         page(fixed("people:settings"), lambda w, p: ["Mijn gegevens"]),
     ),
 ]
+
+
+def role_table_executor() -> Organisation:
+    found = Organisation.objects.filter(name="Uitvoerder Rolentabel").first()
+    return found or make_organisation(
+        kind=OrganisationKind.EXECUTOR, name="Uitvoerder Rolentabel", sector="", national_coverage=False
+    )
 
 
 def departing(world: World) -> Organisation:

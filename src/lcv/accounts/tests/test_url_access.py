@@ -107,6 +107,7 @@ POST_ONLY = {
     "signals:upload",
     "agreements_helpdesk:departure",
     "agreements_helpdesk:signal_system",
+    "agreements_helpdesk:cosigning_executor",
     "agreements_helpdesk:template_windows",
     "signals_tokens:revoke",
 }
@@ -122,6 +123,9 @@ PLATFORM_ONLY: dict[str, Callable[[], str]] = {
     "agreements_helpdesk:list": lambda: reverse("agreements_helpdesk:list"),
     "agreements_helpdesk:act": lambda: reverse("agreements_helpdesk:act"),
     "agreements_helpdesk:departure": lambda: reverse("agreements_helpdesk:departure", args=[make_organisation().pk]),
+    "agreements_helpdesk:cosigning_executor": lambda: reverse(
+        "agreements_helpdesk:cosigning_executor", args=[municipality_organisation("0344").pk]
+    ),
     "agreements_helpdesk:signal_system": lambda: reverse(
         "agreements_helpdesk:signal_system", args=[municipality_organisation("0344").pk]
     ),

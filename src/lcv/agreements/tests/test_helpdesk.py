@@ -233,3 +233,23 @@ def test_bad_windows_are_refused_with_a_dutch_message_naming_the_sector(helpdesk
     assert label in text
     template.refresh_from_db()
     assert template.windows == before
+
+
+def test_the_helpdesk_links_a_cosigning_executor_later(pairs, helpdesk, client):
+    """FAQ 13: the helpdesk could not add a co-signing executor after approval."""
+    from lcv.organisations.models import OrganisationKind
+
+    utrecht, _zeist, water, _energy = pairs
+    executor = make_organisation(kind=OrganisationKind.EXECUTOR, name="Plangroep", sector="", national_coverage=False)
+    login_verified(client, helpdesk)
+    page = client.get(reverse("agreements_helpdesk:list"), {"organisatie": utrecht.pk}).content.decode()
+    assert "Plangroep" in page
+    response = client.post(
+        reverse("agreements_helpdesk:cosigning_executor", args=[utrecht.pk]), {"uitvoerder": executor.pk}, follow=True
+    )
+    assert "concept(en) die nog niemand zag" in response.content.decode()
+    utrecht.refresh_from_db()
+    assert utrecht.cosigning_executor == executor
+    assert _agreement(utrecht, water).executor == executor
+    client.post(reverse("agreements_helpdesk:cosigning_executor", args=[utrecht.pk]), {"uitvoerder": "geen"})
+    assert _agreement(utrecht, water).executor is None

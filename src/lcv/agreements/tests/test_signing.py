@@ -158,3 +158,24 @@ def test_two_signatories_at_the_same_moment_give_one_active_agreement(settings):
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ACTIVE
     assert Signature.objects.filter(agreement=agreement).count() == 2
+
+
+def test_a_cosigning_executors_signature_is_needed_before_activation(settings):
+    """Issue 10: a test that notices when the executor's signature is no longer required (FAQ 13)."""
+    from lcv.organisations.models import OrganisationKind
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    executor = make_organisation(kind=OrganisationKind.EXECUTOR, name="Plangroep", sector="", national_coverage=False)
+    utrecht = municipality_organisation("0344", cosigning_executor=executor)
+    partner = make_organisation(name="Water Midden", sector=Sector.WATER, national_coverage=True)
+    generate_agreements()
+    agreement = Agreement.objects.get()
+    assert agreement.executor == executor
+    release_agreements(agreement_ids=[agreement.pk], municipal_party=utrecht, actor=member(utrecht, "contact"))
+    sign(utrecht, member(utrecht, "signatory"), [agreement.pk])
+    sign(partner, member(partner, "signatory"), [agreement.pk])
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.PARTIALLY_SIGNED
+    sign(executor, member(executor, "signatory"), [agreement.pk])
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ACTIVE

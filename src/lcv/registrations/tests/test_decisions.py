@@ -292,3 +292,51 @@ def test_the_chosen_signal_system_is_stored_at_approval_and_reaches_the_agreemen
     assert set(Agreement.objects.filter(municipal_party=organisation).values_list("signal_system", flat=True)) == {
         "ris"
     }
+
+
+def test_a_cosigning_executor_not_yet_on_the_platform_is_awaited_then_linked(helpdesk, client):
+    """Issue 10, FAQ 13: an executor named to co-sign but not on the platform was silently dropped at
+    approval. It is now awaited: a warning for the helpdesk, no release without it, and linked to
+    the drafts when it is approved."""
+    from lcv.agreements.generation import generate_agreements
+    from lcv.agreements.models import Agreement
+    from lcv.agreements.services import AgreementError, release_agreements
+    from lcv.organisations.models import Municipality
+
+    municipality_organisation("0307").delete()
+    created = registration(
+        kind="municipality",
+        name="Gemeente Amersfoort",
+        kvk_number="",
+        sector="",
+        signal_system="lcv",
+        municipality_id=Municipality.objects.get(cbs_code="0307").pk,
+        cosigning_executor_name="Schuldhulp Eemland",
+        cosigning_executor_kvk="55555555",
+    )
+    login_verified(client, helpdesk)
+    response = client.post(reverse("registrations:decide", args=[created.pk]), {"besluit": "goedkeuren"}, follow=True)
+    assert "Schuldhulp Eemland (KvK 55555555), staat nog niet op het platform" in response.content.decode()
+    amersfoort = Organisation.objects.get(name="Gemeente Amersfoort")
+    assert (amersfoort.awaited_executor_name, amersfoort.awaited_executor_kvk) == ("Schuldhulp Eemland", "55555555")
+    make_organisation(name="Water Midden", sector="water", national_coverage=True)
+    generate_agreements()
+    draft = Agreement.objects.get(municipal_party=amersfoort)
+    with pytest.raises(AgreementError, match="Schuldhulp Eemland"):
+        release_agreements(agreement_ids=[draft.pk], municipal_party=amersfoort, actor=member(amersfoort, "contact"))
+    executor_registration = registration(
+        kind="executor",
+        name="Schuldhulp Eemland",
+        kvk_number="55555555",
+        sector="",
+        contact_email="c@eemland.nl",
+        signatory_email="s@eemland.nl",
+        municipalities=["0307"],
+    )
+    executor = approve_registration(registration_id=executor_registration.pk, actor=helpdesk)
+    amersfoort.refresh_from_db()
+    assert amersfoort.cosigning_executor == executor
+    assert amersfoort.awaited_executor_kvk == ""
+    draft.refresh_from_db()
+    assert draft.executor == executor
+    assert release_agreements(agreement_ids=[draft.pk], municipal_party=amersfoort, actor=member(amersfoort, "contact"))
