@@ -79,7 +79,10 @@ def receive_file(
         raise IntakeError("Het bestand is groter dan 50 MB. Splits het in kleinere bestanden.")
     file_format = sniff_format(file_name, content)
     if file_format == "unknown":
-        raise IntakeError("Lever een CSV-bestand of een Excel-bestand (.xlsx) aan, zoals het sjabloon.")
+        raise IntakeError(
+            "Dit is geen CSV- of Excelbestand. Lever een CSV-bestand of een Excel-bestand (.xlsx) aan, zoals het "
+            "sjabloon."
+        )
     sha256 = hashlib.sha256(content).hexdigest()
     source = DeliverySource.CAK if cak else DeliverySource.UPLOAD
     return _store(
