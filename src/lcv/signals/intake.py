@@ -88,7 +88,10 @@ def receive_file(
         raise IntakeError("Het bestand is groter dan 50 MB. Splits het in kleinere bestanden.")
     file_format = sniff_format(file_name, content)
     if file_format == "unknown":
-        raise IntakeError("Lever een CSV-bestand of een Excel-bestand (.xlsx) aan, zoals het sjabloon.")
+        raise IntakeError(
+            "Dit is geen CSV- of Excelbestand. Lever een CSV-bestand of een Excel-bestand (.xlsx) aan, zoals het "
+            "sjabloon."
+        )
     if cak and organisation.signal_system != SignalSystem.PLATFORM:
         raise IntakeError(cak_elsewhere(organisation))
     sha256 = hashlib.sha256(content).hexdigest()

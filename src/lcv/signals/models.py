@@ -55,6 +55,16 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Verwerking mislukt, niets aangenomen")
 
 
+class TextEncoding(models.TextChoices):
+    """How a CSV delivery's bytes were read as text (reading.detect_encoding), shown on its page."""
+
+    UTF8 = "utf-8", _("UTF-8")
+    UTF16 = "utf-16", _("UTF-16")
+    WINDOWS = "cp1252", _("Windows-1252 (niet UTF-8)")
+    # UTF-8 with a few bytes that are not: those few are read as Windows-1252, the rest as UTF-8
+    MIXED = "utf-8-mixed", _("UTF-8, met enkele tekens in Windows-1252")
+
+
 class PostcodeRange(models.Model):
     """R13: postcode (+ house-number range) -> municipality. `house_from`/`house_to` both null: the
     whole postcode lies in one municipality."""
@@ -87,6 +97,8 @@ class Delivery(models.Model):
     file_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
     file_format = models.CharField(max_length=10)  # csv, xlsx, json
     content = models.BinaryField()
+    # a CSV file: how its bytes were read as text (TextEncoding), set when processing starts
+    encoding = models.CharField(_("gelezen als"), max_length=12, choices=TextEncoding.choices, blank=True)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(
         _("status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED

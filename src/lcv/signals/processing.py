@@ -30,7 +30,7 @@ from lcv.organisations.models import Organisation, SignalSystem
 from lcv.signals import rules
 from lcv.signals.columns import CAK_REQUIRED, NAMES, REQUIRED
 from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, RowError, Signal, SignalKind, SignalType
-from lcv.signals.reading import Row, UnreadableFile, count_rows, open_rows
+from lcv.signals.reading import FAULT, Row, UnreadableFile, count_rows, detect_encoding, open_rows
 from lcv.signals.routing import Router
 
 logger = logging.getLogger("lcv.signals")
@@ -172,11 +172,15 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
     # a file's columns were checked with its header; JSON signals each bring their own keys
     check_keys = context.delivery.file_format == "json"
     for number, raw in rows:
+        if FAULT in raw and not check_keys:  # a file's row that could not be read: its reason alone
+            outcome.rejected += 1
+            outcome.errors.append((number, "", raw[FAULT]))
+            continue
         values, errors = rules.parse_row(raw, context.received_on)
         if check_keys:
-            if "__fout__" in raw:
-                errors.insert(0, ("", raw["__fout__"]))
-            unknown = [key for key in raw if key not in KNOWN and key != "__fout__"]
+            if FAULT in raw:
+                errors.insert(0, ("", raw[FAULT]))
+            unknown = [key for key in raw if key not in KNOWN and key != FAULT]
             errors.extend(
                 (key[:50], "onbekend veld; gebruik alleen de velden uit de documentatie") for key in unknown[:3]
             )
@@ -400,11 +404,16 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
         delivery.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     required = CAK_REQUIRED if delivery.source == DeliverySource.CAK else REQUIRED
     try:
+        if delivery.file_format == "csv" and not delivery.encoding:
+            # detected once, kept for the delivery's page (a file read as Windows-1252 is told so)
+            delivery.encoding = detect_encoding(_opener(delivery.pk))
+            Delivery.objects.filter(pk=delivery_id).update(encoding=delivery.encoding)
+        encoding = delivery.encoding or None
         if delivery.rows_total is None:
-            total = count_rows(_opener(delivery.pk), delivery.file_format, required)
+            total = count_rows(_opener(delivery.pk), delivery.file_format, required, encoding)
             Delivery.objects.filter(pk=delivery_id, rows_total__isnull=True).update(rows_total=total)
             delivery.rows_total = total
-        rows = open_rows(_opener(delivery.pk), delivery.file_format, required)
+        rows = open_rows(_opener(delivery.pk), delivery.file_format, required, encoding)
         context = Context(delivery)
         chunks = _chunks(islice(rows, delivery.rows_done, None), chunk_size)
         if connection.vendor == "postgresql" and not connection.in_atomic_block:

@@ -54,12 +54,16 @@ def _date(text: str) -> date | None:
 
 
 AMOUNT = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,2})?")
+# spaces that may stand in a postcode or between the thousands of an amount: the ordinary space and
+# the non-breaking ones Excel and word processors put there (U+00A0, narrow U+202F, figure U+2007,
+# thin U+2009)
+WITHOUT_SPACES = str.maketrans("", "", " \u00a0\u202f\u2007\u2009")
 
 
 @lru_cache(maxsize=8192)
 def _amount(text: str) -> Decimal | None:
     """Euros with at most two decimals: "1.234,56", "1234.56", "€ 12,50"."""
-    text = text.replace("€", "").replace(" ", "")
+    text = text.replace("€", "").translate(WITHOUT_SPACES)
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
     if not AMOUNT.fullmatch(text):
@@ -101,7 +105,7 @@ def parse_row(raw: Mapping[str, str], received_on: date) -> tuple[dict[str, Any]
         errors.append(("telefoon", "is geen telefoonnummer"))
     values["telefoon"] = phone[:30]
 
-    postcode = raw.get("postcode", "").replace(" ", "").upper()
+    postcode = raw.get("postcode", "").translate(WITHOUT_SPACES).upper()
     if not postcode:
         errors.append(("postcode", "ontbreekt"))
     elif not POSTCODE.fullmatch(postcode):
