@@ -127,10 +127,12 @@ def files() -> dict[str, bytes]:
 def api_bodies() -> dict[str, bytes]:
     from lcv.testing.signals import row
 
-    good = [json.dumps(r) for r in _rows("api")]
+    def good(reference: str) -> list[str]:  # each body its own signals (the same ones would be repeats)
+        return [json.dumps(r) for r in _rows(reference)]
 
     def body(reference: str, bad: str) -> bytes:
-        return ('{"aanlever_id": "' + reference + '", "signalen": [' + ", ".join([*good, bad]) + "]}").encode()
+        signals = ", ".join([*good(reference), bad])
+        return ('{"aanlever_id": "' + reference + '", "signalen": [' + signals + "]}").encode()
 
     bad_surrogate = (
         json.dumps(row(klantnummer="api-s", soort="gas", huisnummer=70))[:-1] + ', "tussenvoegsel": "\\ud800"}'
@@ -145,7 +147,7 @@ def api_bodies() -> dict[str, bytes]:
         "api-nul-teken": body(
             "a-5", json.dumps({**row(klantnummer="api-z", soort="gas"), "achternaam": "Jan\u0000sen"})
         ),
-        "api-kapotte-json": b'{"aanlever_id": "a-6", "signalen": [' + good[0].encode() + b", {",
+        "api-kapotte-json": b'{"aanlever_id": "a-6", "signalen": [' + good("a-6")[0].encode() + b", {",
     }
 
 
