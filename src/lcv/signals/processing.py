@@ -147,6 +147,14 @@ def _routing_error(values: dict[str, Any], context: Context, municipality_id: in
             return ("postcode", f"het adres ligt in gemeente {name}, niet in uw gemeente")
         return None
     if party is None or party not in context.router.terms:
+        if values.get("type") in rules.URGENT_KINDS:
+            # the shut-off rules oblige the notice with or without a covenant agreement; this
+            # platform carries it only for a municipality that chose it, under an agreement
+            return (
+                "postcode",
+                f"geen actieve overeenkomst met gemeente {name}; een afsluit- of eindeleveringssignaal moet u "
+                "wel melden: doe dat rechtstreeks bij de gemeente",
+            )
         return ("postcode", f"geen actieve overeenkomst met gemeente {name}")
     terms = context.router.terms[party]
     if terms.ends_on is not None and context.received_on >= terms.ends_on:

@@ -439,3 +439,13 @@ def test_r15_a_shut_off_signal_without_an_earlier_vroegsignaal_is_flagged(energy
         ],
     )
     assert (second.accepted, second.flagged) == (2, 0)
+
+
+def test_r13_a_shut_off_signal_without_an_agreement_is_refused_with_the_way_to_report_it(energy):
+    """Issue 10 decision: the shut-off rules oblige the notice whether or not a covenant agreement
+    exists, but this platform carries signals only under an agreement naming it (R13); the refusal
+    says the signal must still reach the municipality, directly."""
+    delivery = deliver(energy, [row(soort="gas", type="afsluiting", postcode="1011AA", klantnummer="S-1")])
+    assert delivery.accepted == 0
+    [(_number, _field, message)] = errors_of(delivery)
+    assert message.startswith("geen actieve overeenkomst met gemeente Amsterdam; een afsluit- of eindeleveringssignaal")
