@@ -176,3 +176,19 @@ def test_to_sign_page_lists_released_agreements_waiting_for_us(client, utrecht):
     content = client.get(reverse("agreements:to_sign")).content.decode()
     assert "Water Midden" in content
     assert "Energie NL" not in content  # still a draft
+
+
+def test_the_list_says_through_which_system_signals_go(client):
+    """Issue 10: a partner must see where to deliver for each municipality."""
+    from lcv.agreements.models import Agreement
+    from lcv.organisations.models import Sector
+    from lcv.testing.auth import login_verified
+
+    municipality_organisation("0344")
+    water = make_organisation(name="Water Midden", sector=Sector.WATER, national_coverage=True)
+    generate_agreements()
+    Agreement.objects.update(signal_system="vps")
+    login_verified(client, member(water, "contact"))
+    page = client.get(reverse("agreements:list")).content.decode()
+    assert "Signalen via" in page
+    assert "VPS (BKR)" in page
