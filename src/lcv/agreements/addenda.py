@@ -159,7 +159,7 @@ def propose_signal_system_change(*, organisation: Organisation, system: str, act
     proposed = 0
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        agreements = Agreement.objects.select_for_update().filter(
+        agreements = Agreement.objects.select_for_update(of=("self",)).filter(
             municipal_party=organisation, status__in=OPEN_STATUSES
         )
         if organisation.signal_system == system and not agreements.exclude(signal_system=system).exists():

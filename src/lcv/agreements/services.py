@@ -252,7 +252,7 @@ def record_departure(*, organisation: Organisation, actor: Any, reason: str) -> 
         )
         if ids:
             withdraw_agreements(agreement_ids=ids, actor=actor, reason=reason)
-        active = Agreement.objects.select_for_update().filter(
+        active = Agreement.objects.select_for_update(of=("self",)).filter(
             Q(municipal_party=organisation) | Q(partner=organisation) | Q(executor=organisation),
             status=AgreementStatus.ACTIVE,
         )
