@@ -264,3 +264,29 @@ def test_a_joint_arrangement_chooses_its_signal_system(client):
     assert "signal_system" in response.context["form"].errors
     post(client, "gemeenschappelijke-regeling", {**data, "signal_system": "lcv"})
     assert Registration.objects.get().signal_system == "lcv"
+
+
+# --- phone numbers (issue 10) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone", ["010 123 45 67", "06-12345678", "+31 6 12345678", "+31 (0)10 123 45 67", "0800-1234", "0900 1234567"]
+)
+def test_a_dutch_phone_number_is_accepted(client, phone):
+    assert (
+        post(client, "signaalpartner", {**PARTNER, "national_coverage": "on", "contact_phone": phone}).status_code
+        == 302
+    )
+    assert Registration.objects.get().contact_phone == phone
+
+
+@pytest.mark.parametrize(
+    "phone", ["12345", "010 123 45 6", "010 123 45 678", "+32 2 123 45 67", "bel mij", "06123456789"]
+)
+def test_a_phone_number_that_is_not_dutch_is_refused_in_dutch_naming_the_field(client, phone):
+    response = post(client, "signaalpartner", {**PARTNER, "national_coverage": "on", "contact_phone": phone})
+    assert response.status_code == 200
+    error = field_errors(response, "contact_phone")
+    assert "Telefoonnummer contactpersoon: dit is geen Nederlands telefoonnummer" in error
+    assert "10 cijfers" in error
+    assert not Registration.objects.exists()
