@@ -35,7 +35,7 @@ def is_dutch_phone(value: str) -> bool:
     return bool(_PHONE.match(normalise_phone(value).replace("+31(0)", "+31")))
 
 
-def phone_error(label: str) -> ValidationError:
+def phone_error(label: object) -> ValidationError:
     """The Dutch message for a phone number that is not one, naming the field."""
     return ValidationError(
         _(

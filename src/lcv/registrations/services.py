@@ -49,12 +49,16 @@ def rate_limited(*, ip_address: str) -> bool:
 
 
 def find_existing_organisation(*, kind: str, kvk_number: str, municipality: Municipality | None) -> Organisation | None:
-    """An organisation already on the platform with the same CBS code or KvK number (R1)."""
+    """An organisation already on the platform with the same CBS code, or of the same kind with the
+    same KvK number (R1): the registration is then `duplicate_of` it and can only be attached or
+    rejected. The same KvK number at an organisation of another kind is allowed (one legal entity may
+    be, say, an executor and a joint arrangement); the helpdesk sees it as a flag in the queue
+    (`selectors.registration_flags`)."""
     match = Q(pk__in=[])
     if municipality is not None:
         match |= Q(municipality=municipality)
     if kvk_number:
-        match |= Q(kvk_number=kvk_number)
+        match |= Q(kvk_number=kvk_number, kind=kind)
     return Organisation.objects.filter(match).exclude(kind=OrganisationKind.PLATFORM).order_by("id").first()
 
 
