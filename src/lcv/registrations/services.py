@@ -20,7 +20,7 @@ from lcv.audit.services import record
 from lcv.core.models import Event
 from lcv.notifications.services import absolute_url, send_templated_mail
 from lcv.organisations.models import Municipality, Organisation, OrganisationKind, Role
-from lcv.organisations.selectors import counterparts_with_contacts
+from lcv.organisations.selectors import arrangements_with_member, counterparts_with_contacts, signing_arrangements
 from lcv.organisations.services import create_organisation
 from lcv.registrations.models import Registration, RegistrationStatus
 
@@ -81,8 +81,15 @@ def submit_registration(
 
 
 def _confirm(registration: Registration) -> None:
+    """The confirmation says what happens next for this kind; a municipality that is a member of a
+    joint arrangement on the platform is told the arrangement signs for it (no agreements of its own)."""
+    arrangements: list[str] = []
+    if registration.kind == OrganisationKind.MUNICIPALITY and registration.municipality_id:
+        arrangements = list(arrangements_with_member(registration.municipality_id).values_list("name", flat=True))
     send_templated_mail(
-        to=[registration.contact_email], template="registration_received", context={"registration": registration}
+        to=[registration.contact_email],
+        template="registration_received",
+        context={"registration": registration, "arrangements": arrangements},
     )
 
 
@@ -158,7 +165,12 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
         # R2: agreements within one working day; the working-day job catches anything this misses
         organisation_approved.send(sender=None, organisation=organisation)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
-            notify_new_partner(partner=organisation, recipients=counterparts_with_contacts(organisation))
+            recipients = counterparts_with_contacts(organisation)
+            notify_new_partner(
+                partner=organisation,
+                recipients=recipients,
+                signed_by=signing_arrangements(recipient for recipient, _addresses in recipients),
+            )
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)
     return organisation
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -38,7 +39,7 @@ def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
         ip_address = client_ip(request)
         if form.cleaned_data.get("website"):
             # the honeypot was filled in: answer as if all went well, store nothing
-            return redirect("registrations:thanks")
+            return _to_thanks(kind_slug)
         if services.rate_limited(ip_address=ip_address):
             form.add_error(
                 None, _("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.")
@@ -51,12 +52,18 @@ def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
                 municipalities=form.cleaned_data.get("municipalities") or [],
                 ip_address=ip_address,
             )
-            return redirect("registrations:thanks")
+            return _to_thanks(kind_slug)
     return render(request, "registrations/form.html", {"form": form, "kind": kind, "kind_slug": kind_slug})
 
 
+def _to_thanks(kind_slug: str) -> HttpResponse:
+    # only the kind goes into the address (it chooses the text about what happens next); nothing personal
+    return redirect(f"{reverse('registrations:thanks')}?soort={kind_slug}")
+
+
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "registrations/thanks.html")
+    kind = KIND_SLUGS.get(request.GET.get("soort", ""))
+    return render(request, "registrations/thanks.html", {"kind": kind.value if kind else ""})
 
 
 # --- helpdesk -----------------------------------------------------------------------------------

@@ -403,3 +403,25 @@ def test_attaching_preselects_no_organisation_unless_it_is_the_duplicate(client,
     submitted.refresh_from_db()
     assert submitted.status == RegistrationStatus.ATTACHED
     assert submitted.organisation == existing
+
+
+def test_a_member_municipality_is_told_its_arrangement_signs_with_a_new_partner(
+    helpdesk, django_capture_on_commit_callbacks
+):
+    zeist = municipality_organisation("0355")
+    member(zeist, "contact", email="contact@zeist.nl")
+    utrecht = municipality_organisation("0344")
+    member(utrecht, "contact", email="contact@utrecht.nl")
+    arrangement = make_organisation(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, name="Regio Heuvelrug", sector="", national_coverage=False
+    )
+    arrangement.municipalities.set(zeist.municipalities.model.objects.filter(cbs_code="0355"))
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = approve_registration(registration_id=registration(municipalities=["0344", "0355"]).pk, actor=helpdesk)
+    zeist_notice = Notice.objects.get(subject=partner, recipient=zeist).text
+    assert "De gemeenschappelijke regeling Regio Heuvelrug sluit de overeenkomst" in zeist_notice
+    assert "voor u klaar" not in zeist_notice
+    assert "voor u klaar" in Notice.objects.get(subject=partner, recipient=utrecht).text
+    zeist_mail = next(m for m in mail.outbox if m.to == ["contact@zeist.nl"])
+    assert "Regio Heuvelrug sluit de overeenkomst met deze signaalpartner, ook voor uw gemeente" in zeist_mail.body
+    assert "vrijgeven" not in zeist_mail.body
