@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -31,20 +31,31 @@ def send_templated_mail(*, to: list[str], template: str, context: dict[str, Any]
     message.send()
 
 
-def notify_new_partner(*, partner: Any, recipients: Iterable[tuple[Any, list[str]]]) -> int:
+def notify_new_partner(
+    *, partner: Any, recipients: Iterable[tuple[Any, list[str]]], signed_by: Mapping[int, str] | None = None
+) -> int:
     """FAQ 8: tell the organisations a new signal partner covers (municipalities and joint
     arrangements), in the portal and by e-mail, once (unique notice per recipient and partner).
     The caller gives each recipient organisation with its contact persons' e-mail addresses, so
-    this app looks up no one. Returns the number of organisations told now."""
+    this app looks up no one; `signed_by` maps a member municipality's id to the joint
+    arrangement(s) that sign for it: such a municipality gets no agreement of its own (issue 10).
+    Returns the number of organisations told now."""
     from django.db import IntegrityError, transaction
 
     from lcv.notifications.models import Notice, NoticeKind
 
     told = 0
     for recipient, addresses in recipients:
+        via = (signed_by or {}).get(recipient.pk, "")
+        next_step = (
+            f"De gemeenschappelijke regeling {via} sluit de overeenkomst met deze signaalpartner, ook voor uw "
+            f"gemeente. U hoeft niets te doen."
+            if via
+            else "Het platform maakt de overeenkomst met deze signaalpartner voor u klaar."
+        )
         text = (
             f"{partner.name} ({partner.get_sector_display().lower()}) is aangesloten bij het LCV-portaal en werkt "
-            f"in uw gemeente. Het platform maakt de overeenkomst met deze signaalpartner voor u klaar."
+            f"in uw gemeente. {next_step}"
         )
         try:
             with transaction.atomic():
@@ -52,7 +63,7 @@ def notify_new_partner(*, partner: Any, recipients: Iterable[tuple[Any, list[str
         except IntegrityError:
             continue  # told before
         if addresses:
-            context = {"partner": partner, "recipient": recipient, "link": absolute_url("/start/")}
+            context = {"partner": partner, "recipient": recipient, "via": via, "link": absolute_url("/start/")}
             transaction.on_commit(partial(send_templated_mail, to=addresses, template="new_partner", context=context))
         told += 1
     return told

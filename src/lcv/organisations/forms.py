@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lcv.organisations.models import ChangeKind, ChangeRequest
+from lcv.organisations.validators import is_dutch_phone, phone_error
 
 
 class ChangeRequestForm(forms.ModelForm[ChangeRequest]):
@@ -23,3 +24,9 @@ class ChangeRequestForm(forms.ModelForm[ChangeRequest]):
             "new_email": _("De nieuwe persoon krijgt hierop een uitnodiging om in te loggen."),
         }
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_new_phone(self) -> str:
+        value = (self.cleaned_data.get("new_phone") or "").strip()
+        if value and not is_dutch_phone(value):
+            raise phone_error(_("Telefoonnummer van de nieuwe persoon"))
+        return value

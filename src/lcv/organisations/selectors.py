@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -119,3 +120,35 @@ def directory_entries(counterparts: QuerySet[Organisation], *, search: str = "")
             )
         )
     return entries
+
+
+def arrangements_of(organisation: Organisation) -> QuerySet[Organisation]:
+    """The joint arrangements on the platform that a municipality is a member of. Such an arrangement
+    holds and signs the new agreements for its members (R2), so texts for a member municipality
+    should not promise agreements of its own."""
+    if organisation.kind != OrganisationKind.MUNICIPALITY or organisation.municipality_id is None:
+        return Organisation.objects.none()
+    return arrangements_with_member(organisation.municipality_id)
+
+
+def arrangements_with_member(municipality_id: int) -> QuerySet[Organisation]:
+    """The joint arrangements on the platform that list this reference municipality as a member."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, municipalities=municipality_id, left_at__isnull=True
+    ).order_by("name")
+
+
+def cosigned_for(executor: Organisation) -> QuerySet[Organisation]:
+    """The municipalities and joint arrangements that named this executor as co-signer (FAQ 13)."""
+    return Organisation.objects.filter(cosigning_executor=executor, left_at__isnull=True).order_by("name")
+
+
+def signing_arrangements(organisations: Iterable[Organisation]) -> dict[int, str]:
+    """For each member municipality among these organisations: the name(s) of the joint
+    arrangement(s) that sign its new agreements (R2), for `notify_new_partner(signed_by=…)`."""
+    names: dict[int, str] = {}
+    for organisation in organisations:
+        arrangements = list(arrangements_of(organisation).values_list("name", flat=True))
+        if arrangements:
+            names[organisation.pk] = ", ".join(arrangements)
+    return names

@@ -10,6 +10,7 @@ from lcv.accounts.policy import Action, can, membership_of
 from lcv.agreements.selectors import agreement_counts, to_sign_by
 from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
+from lcv.organisations.selectors import arrangements_of, cosigned_for
 from lcv.registrations.models import Registration, RegistrationStatus
 from lcv.signals.selectors import received_signal_count, recent_deliveries
 
@@ -31,6 +32,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if "contact" in roles:
         context["notices"] = Notice.objects.filter(recipient=membership.organisation)[:10]
         context["agreement_counts"] = agreement_counts(membership.organisation)
+        # the text when there are none depends on the kind and situation (issue 10): a member of a
+        # joint arrangement gets none of its own, an executor co-signs only where it was named
+        context["arrangements"] = list(arrangements_of(membership.organisation).values_list("name", flat=True))
+        if membership.organisation.kind == "executor":
+            context["cosigned_for"] = list(cosigned_for(membership.organisation).values_list("name", flat=True))
     if "signatory" in roles:
         context["to_sign"] = to_sign_by(membership.organisation).count()
     if "deliverer" in roles:

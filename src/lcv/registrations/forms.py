@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lcv.organisations.models import Municipality, OrganisationKind, Sector, SignalSystem
-from lcv.organisations.validators import normalise_kvk, validate_kvk
+from lcv.organisations.validators import is_dutch_phone, normalise_kvk, phone_error, validate_kvk
 from lcv.registrations.models import Registration
 
 # URL slug <-> organisation kind
@@ -163,6 +163,12 @@ class RegistrationForm(forms.ModelForm[Registration]):
         value = normalise_kvk(self.cleaned_data.get("kvk_number", ""))
         if value:
             validate_kvk(value)
+        return value
+
+    def clean_contact_phone(self) -> str:
+        value = (self.cleaned_data.get("contact_phone") or "").strip()
+        if value and not is_dutch_phone(value):
+            raise phone_error(_("Telefoonnummer contactpersoon"))
         return value
 
     def clean_cosigning_executor_kvk(self) -> str:

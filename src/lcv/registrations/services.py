@@ -20,7 +20,7 @@ from lcv.audit.services import record
 from lcv.core.models import Event
 from lcv.notifications.services import absolute_url, send_templated_mail
 from lcv.organisations.models import Municipality, Organisation, OrganisationKind, Role
-from lcv.organisations.selectors import counterparts_with_contacts
+from lcv.organisations.selectors import arrangements_with_member, counterparts_with_contacts, signing_arrangements
 from lcv.organisations.services import create_organisation
 from lcv.registrations.models import Registration, RegistrationStatus
 
@@ -49,12 +49,16 @@ def rate_limited(*, ip_address: str) -> bool:
 
 
 def find_existing_organisation(*, kind: str, kvk_number: str, municipality: Municipality | None) -> Organisation | None:
-    """An organisation already on the platform with the same CBS code or KvK number (R1)."""
+    """An organisation already on the platform with the same CBS code, or of the same kind with the
+    same KvK number (R1): the registration is then `duplicate_of` it and can only be attached or
+    rejected. The same KvK number at an organisation of another kind is allowed (one legal entity may
+    be, say, an executor and a joint arrangement); the helpdesk sees it as a flag in the queue
+    (`selectors.registration_flags`)."""
     match = Q(pk__in=[])
     if municipality is not None:
         match |= Q(municipality=municipality)
     if kvk_number:
-        match |= Q(kvk_number=kvk_number)
+        match |= Q(kvk_number=kvk_number, kind=kind)
     return Organisation.objects.filter(match).exclude(kind=OrganisationKind.PLATFORM).order_by("id").first()
 
 
@@ -77,8 +81,15 @@ def submit_registration(
 
 
 def _confirm(registration: Registration) -> None:
+    """The confirmation says what happens next for this kind; a municipality that is a member of a
+    joint arrangement on the platform is told the arrangement signs for it (no agreements of its own)."""
+    arrangements: list[str] = []
+    if registration.kind == OrganisationKind.MUNICIPALITY and registration.municipality_id:
+        arrangements = list(arrangements_with_member(registration.municipality_id).values_list("name", flat=True))
     send_templated_mail(
-        to=[registration.contact_email], template="registration_received", context={"registration": registration}
+        to=[registration.contact_email],
+        template="registration_received",
+        context={"registration": registration, "arrangements": arrangements},
     )
 
 
@@ -159,7 +170,12 @@ def approve_registration(*, registration_id: int, actor: Any) -> Organisation:
         # R2: agreements within one working day; the working-day job catches anything this misses
         organisation_approved.send(sender=None, organisation=organisation, actor=actor)
         if organisation.kind == OrganisationKind.SIGNAL_PARTNER:
-            notify_new_partner(partner=organisation, recipients=counterparts_with_contacts(organisation))
+            recipients = counterparts_with_contacts(organisation)
+            notify_new_partner(
+                partner=organisation,
+                recipients=recipients,
+                signed_by=signing_arrangements(recipient for recipient, _addresses in recipients),
+            )
         record(action="registration.approved", actor=actor, obj=registration, organisation=organisation)
     return organisation
 

@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lcv.accounts.policy import Action, require
@@ -37,7 +39,7 @@ def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
         ip_address = client_ip(request)
         if form.cleaned_data.get("website"):
             # the honeypot was filled in: answer as if all went well, store nothing
-            return redirect("registrations:thanks")
+            return _to_thanks(kind_slug)
         if services.rate_limited(ip_address=ip_address):
             form.add_error(
                 None, _("Er zijn vanaf dit adres te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.")
@@ -50,12 +52,18 @@ def register(request: HttpRequest, kind_slug: str) -> HttpResponse:
                 municipalities=form.cleaned_data.get("municipalities") or [],
                 ip_address=ip_address,
             )
-            return redirect("registrations:thanks")
+            return _to_thanks(kind_slug)
     return render(request, "registrations/form.html", {"form": form, "kind": kind, "kind_slug": kind_slug})
 
 
+def _to_thanks(kind_slug: str) -> HttpResponse:
+    # only the kind goes into the address (it chooses the text about what happens next); nothing personal
+    return redirect(f"{reverse('registrations:thanks')}?soort={kind_slug}")
+
+
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "registrations/thanks.html")
+    kind = KIND_SLUGS.get(request.GET.get("soort", ""))
+    return render(request, "registrations/thanks.html", {"kind": kind.value if kind else ""})
 
 
 # --- helpdesk -----------------------------------------------------------------------------------
@@ -80,6 +88,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("formaat") == "csv":
         return _csv(rows)
     page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
+    page.object_list = list(page.object_list)
+    flags = selectors.registration_flags(page.object_list)
+    for row in page.object_list:
+        row.flags = flags.get(row.pk, [])  # type: ignore[attr-defined]
     context = {
         "page": page,
         "filters": filters,
@@ -93,9 +105,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(rows: QuerySet[Registration]) -> HttpResponse:
+    flags = selectors.registration_flags(rows)
     return csv_response(
         "aanmeldingen.csv",
-        ["id", "ingediend", "status", "soort", "organisatie", "KvK", "CBS-code", "sector", "dubbel"],
+        ["id", "ingediend", "status", "soort", "organisatie", "KvK", "CBS-code", "sector", "dubbel", "let op"],
         (
             [
                 registration.pk,
@@ -107,6 +120,7 @@ def _csv(rows: QuerySet[Registration]) -> HttpResponse:
                 registration.municipality.cbs_code if registration.municipality else "",
                 registration.get_sector_display(),
                 "ja" if registration.duplicate_of_id else "",
+                " ".join(flags.get(registration.pk, [])),
             ]
             for registration in rows
         ),
@@ -123,11 +137,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registration": registration,
         "municipalities": registration.municipalities.order_by("name"),
         "similar": selectors.similar_pending(registration),
+        "flags": selectors.registration_flags([registration])[registration.pk]
+        if registration.status == RegistrationStatus.PENDING
+        else [],
         "consequences": selectors.member_consequences(registration),
         "organisations": Organisation.objects.exclude(kind="platform").order_by("name"),
         "now": timezone.now(),
     }
     return render(request, "registrations/detail.html", context)
+
+
+DECISIONS = {"goedkeuren": _lazy("goedkeuren"), "afwijzen": _lazy("afwijzen"), "koppelen": _lazy("koppelen")}
 
 
 @login_required
@@ -137,6 +157,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Registration, pk=pk)
     decision = request.POST.get("besluit")
     try:
+        if decision in DECISIONS and request.POST.get("bevestigd") != "ja":
+            # a decision cannot be undone: the helpdesk ticks that it is sure (works without JavaScript)
+            raise services.RegistrationError(
+                _(
+                    "Er is niets besloten. Vink eerst aan dat u zeker bent van '%(decision)s'; dit kan niet "
+                    "ongedaan worden gemaakt."
+                )
+                % {"decision": DECISIONS[decision]}
+            )
         if decision == "goedkeuren":
             organisation = services.approve_registration(registration_id=pk, actor=request.user)
             messages.success(

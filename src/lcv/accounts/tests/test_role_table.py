@@ -654,7 +654,7 @@ VIEW_TABLE: list[Case] = [
         {PLATFORM: roles(HELPDESK)},
         post(
             lambda w, p: reverse("registrations:decide", args=[new_registration().pk]),
-            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel"},
+            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel", "bevestigd": "ja"},
             lambda w, p, u: Registration.objects.filter(status=RegistrationStatus.REJECTED).exists(),
         ),
     ),
@@ -671,7 +671,7 @@ VIEW_TABLE: list[Case] = [
         {PLATFORM: roles(HELPDESK)},
         post(
             lambda w, p: reverse("organisations:change_request_decide", args=[new_change_request(w).pk]),
-            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel"},
+            lambda w, p, u: {"besluit": "afwijzen", "reden": "Rolentabel", "bevestigd": "ja"},
             lambda w, p, u: ChangeRequest.objects.filter(status=ChangeStatus.REJECTED).exists(),
         ),
     ),

@@ -197,3 +197,14 @@ def test_a_replaced_contacts_api_keys_stop_working(helpdesk, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         execute_change(change_id=change.pk, actor=helpdesk)
     assert tokens.authenticate(plain) is None
+
+
+def test_a_change_request_with_a_phone_number_that_is_not_dutch_is_refused(client, organisation):
+    login_verified(client, member(organisation, "contact"))
+    url = reverse("organisations:change_request_new", args=[organisation.pk])
+    data = {"kind": "replace_signatory", "new_name": "Nieuwe Persoon", "new_email": "nieuw@utrecht.nl"}
+    response = client.post(url, {**data, "new_job_title": "Wethouder", "new_phone": "12-34"})
+    assert "Telefoonnummer van de nieuwe persoon: dit is geen Nederlands telefoonnummer" in response.content.decode()
+    assert ChangeRequest.objects.count() == 0
+    client.post(url, {**data, "new_job_title": "Wethouder", "new_phone": "030 286 00 00"})
+    assert ChangeRequest.objects.get().new_phone == "030 286 00 00"

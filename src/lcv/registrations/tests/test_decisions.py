@@ -221,7 +221,7 @@ def test_decisions_through_the_pages(client, helpdesk):
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == RegistrationStatus.PENDING  # refused: no reason
-    client.post(reverse("registrations:decide", args=[submitted.pk]), {"besluit": "goedkeuren"})
+    client.post(reverse("registrations:decide", args=[submitted.pk]), {"besluit": "goedkeuren", "bevestigd": "ja"})
     submitted.refresh_from_db()
     assert submitted.status == RegistrationStatus.APPROVED
 
@@ -315,7 +315,9 @@ def test_a_cosigning_executor_not_yet_on_the_platform_is_awaited_then_linked(hel
         cosigning_executor_kvk="55555555",
     )
     login_verified(client, helpdesk)
-    response = client.post(reverse("registrations:decide", args=[created.pk]), {"besluit": "goedkeuren"}, follow=True)
+    response = client.post(
+        reverse("registrations:decide", args=[created.pk]), {"besluit": "goedkeuren", "bevestigd": "ja"}, follow=True
+    )
     assert "Schuldhulp Eemland (KvK 55555555), staat nog niet op het platform" in response.content.decode()
     amersfoort = Organisation.objects.get(name="Gemeente Amersfoort")
     assert (amersfoort.awaited_executor_name, amersfoort.awaited_executor_kvk) == ("Schuldhulp Eemland", "55555555")
@@ -340,3 +342,136 @@ def test_a_cosigning_executor_not_yet_on_the_platform_is_awaited_then_linked(hel
     draft.refresh_from_db()
     assert draft.executor == executor
     assert release_agreements(agreement_ids=[draft.pk], municipal_party=amersfoort, actor=member(amersfoort, "contact"))
+
+
+# --- issue 10: flags before deciding, confirmation, no preselected organisation -----------------
+
+
+def decide_page(client, submitted) -> str:
+    return client.get(reverse("registrations:detail", args=[submitted.pk])).content.decode()
+
+
+def flags_block(content: str) -> str:
+    start = content.index('data-testid="flags"')
+    return content[start : content.index("</ul>", start)]
+
+
+def test_the_same_kvk_twice_is_flagged_in_the_queue_and_on_the_detail_page(client, helpdesk):
+    executor = make_organisation(kind=OrganisationKind.EXECUTOR, name="Buurtteams BV", kvk_number="12345678", sector="")
+    first = registration(name="Drinkwater Zuid")
+    second = registration(name="Drinkwater Zuid BV", contact_email="c@zuid.nl", signatory_email="s@zuid.nl")
+    login_verified(client, helpdesk)
+    queue = client.get(reverse("registrations:queue")).content.decode()
+    assert queue.count('data-testid="flags"') == 2
+    assert "KvK-nummer komt ook voor bij de aanmelding van Drinkwater Zuid BV van" in queue
+    assert "KvK-nummer komt ook voor bij Buurtteams BV (uitvoerder), dat al op het platform staat." in queue
+    block = flags_block(decide_page(client, first))
+    assert "KvK-nummer komt ook voor bij de aanmelding van Drinkwater Zuid BV" in block
+    assert "Buurtteams BV (uitvoerder)" in block
+    assert "KvK-nummer komt ook voor bij de aanmelding van Drinkwater Zuid " in flags_block(decide_page(client, second))
+    # another kind with the same KvK number is a flag, not a duplicate: it may still be approved
+    assert first.duplicate_of is None
+    organisation = approve_registration(registration_id=first.pk, actor=helpdesk)
+    assert organisation.kvk_number == executor.kvk_number
+    # once the first is approved, the second is a duplicate of it (same kind, same KvK)
+    block = flags_block(decide_page(client, second))
+    assert "KvK-nummer komt ook voor bij Drinkwater Zuid (signaalpartner), dat al op het platform staat." in block
+
+
+def test_addresses_already_in_use_are_flagged_for_the_helpdesk_but_not_on_the_public_form(
+    client, helpdesk, django_capture_on_commit_callbacks
+):
+    from lcv.registrations.tests.test_registration import PARTNER
+
+    other = make_organisation(name="Energie Noord")
+    member(other, "contact", email="bert@woonstichting.nl")
+    data = {**PARTNER, "national_coverage": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(reverse("registrations:register", args=["signaalpartner"]), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        free = client.post(
+            reverse("registrations:register", args=["signaalpartner"]),
+            {**data, "kvk_number": "87654321", "signatory_email": "bert@elders.nl"},
+        )
+    # the public answer and the confirmation mail are the same: no telling who has an account
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
+    assert [m.to for m in mail.outbox] == [["anna@woonstichting.nl"], ["anna@woonstichting.nl"]]
+    assert mail.outbox[0].body == mail.outbox[1].body
+    flagged, clean = Registration.objects.order_by("id")
+    login_verified(client, helpdesk)
+    queue = client.get(reverse("registrations:queue")).content.decode()
+    assert queue.count("e-mailadres van de tekenbevoegde is al in gebruik op het platform (bij Energie Noord)") == 1
+    block = flags_block(decide_page(client, flagged))
+    assert "Het e-mailadres van de tekenbevoegde is al in gebruik op het platform (bij Energie Noord)." in block
+    assert "contactpersoon" not in block
+    assert 'data-testid="flags"' not in decide_page(client, clean)
+
+
+def test_a_decision_needs_a_ticked_confirmation(client, helpdesk):
+    submitted = registration()
+    login_verified(client, helpdesk)
+    page = decide_page(client, submitted)
+    assert page.count('name="bevestigd" value="ja" required') == 3  # approve, attach, reject
+    assert "kan niet ongedaan worden gemaakt" in page
+    url = reverse("registrations:decide", args=[submitted.pk])
+    for data in (
+        {"besluit": "goedkeuren"},
+        {"besluit": "afwijzen", "reden": "Geen vaste-lastenpartner."},
+        {"besluit": "koppelen", "organisatie": str(make_organisation().pk)},
+    ):
+        response = client.post(url, data, follow=True)
+        submitted.refresh_from_db()
+        assert submitted.status == RegistrationStatus.PENDING
+        assert "Er is niets besloten. Vink eerst aan dat u zeker bent van" in response.content.decode()
+    client.post(url, {"besluit": "afwijzen", "reden": "Geen vaste-lastenpartner.", "bevestigd": "ja"})
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.REJECTED
+
+
+def test_attaching_preselects_no_organisation_unless_it_is_the_duplicate(client, helpdesk):
+    first_in_list = make_organisation(name="Aa Energie")
+    submitted = registration()
+    login_verified(client, helpdesk)
+    page = decide_page(client, submitted)
+    select = page[page.index('id="organisatie"') : page.index("</select>")]
+    assert '<option value="" selected>Kies de organisatie</option>' in select
+    assert select.count(" selected") == 1
+    url = reverse("registrations:decide", args=[submitted.pk])
+    response = client.post(url, {"besluit": "koppelen", "organisatie": "", "bevestigd": "ja"}, follow=True)
+    assert "Kies de organisatie waaraan u de aanmelding koppelt." in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.PENDING
+    # a flagged duplicate is the one preselected
+    existing = make_organisation(name="Drinkwater Zuid NV")
+    Registration.objects.filter(pk=submitted.pk).update(duplicate_of=existing)
+    select = decide_page(client, submitted)
+    select = select[select.index('id="organisatie"') : select.index("</select>")]
+    assert f'<option value="{existing.pk}" selected>' in select
+    assert f'<option value="{first_in_list.pk}">' in select
+    assert select.count(" selected") == 1
+    client.post(url, {"besluit": "koppelen", "organisatie": str(existing.pk), "bevestigd": "ja"})
+    submitted.refresh_from_db()
+    assert submitted.status == RegistrationStatus.ATTACHED
+    assert submitted.organisation == existing
+
+
+def test_a_member_municipality_is_told_its_arrangement_signs_with_a_new_partner(
+    helpdesk, django_capture_on_commit_callbacks
+):
+    zeist = municipality_organisation("0355")
+    member(zeist, "contact", email="contact@zeist.nl")
+    utrecht = municipality_organisation("0344")
+    member(utrecht, "contact", email="contact@utrecht.nl")
+    arrangement = make_organisation(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, name="Regio Heuvelrug", sector="", national_coverage=False
+    )
+    arrangement.municipalities.set(zeist.municipalities.model.objects.filter(cbs_code="0355"))
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = approve_registration(registration_id=registration(municipalities=["0344", "0355"]).pk, actor=helpdesk)
+    zeist_notice = Notice.objects.get(subject=partner, recipient=zeist).text
+    assert "De gemeenschappelijke regeling Regio Heuvelrug sluit de overeenkomst" in zeist_notice
+    assert "voor u klaar" not in zeist_notice
+    assert "voor u klaar" in Notice.objects.get(subject=partner, recipient=utrecht).text
+    zeist_mail = next(m for m in mail.outbox if m.to == ["contact@zeist.nl"])
+    assert "Regio Heuvelrug sluit de overeenkomst met deze signaalpartner, ook voor uw gemeente" in zeist_mail.body
+    assert "vrijgeven" not in zeist_mail.body

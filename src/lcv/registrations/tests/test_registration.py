@@ -264,3 +264,80 @@ def test_a_joint_arrangement_chooses_its_signal_system(client):
     assert "signal_system" in response.context["form"].errors
     post(client, "gemeenschappelijke-regeling", {**data, "signal_system": "lcv"})
     assert Registration.objects.get().signal_system == "lcv"
+
+
+# --- phone numbers (issue 10) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone", ["010 123 45 67", "06-12345678", "+31 6 12345678", "+31 (0)10 123 45 67", "0800-1234", "0900 1234567"]
+)
+def test_a_dutch_phone_number_is_accepted(client, phone):
+    assert (
+        post(client, "signaalpartner", {**PARTNER, "national_coverage": "on", "contact_phone": phone}).status_code
+        == 302
+    )
+    assert Registration.objects.get().contact_phone == phone
+
+
+@pytest.mark.parametrize(
+    "phone", ["12345", "010 123 45 6", "010 123 45 678", "+32 2 123 45 67", "bel mij", "06123456789"]
+)
+def test_a_phone_number_that_is_not_dutch_is_refused_in_dutch_naming_the_field(client, phone):
+    response = post(client, "signaalpartner", {**PARTNER, "national_coverage": "on", "contact_phone": phone})
+    assert response.status_code == 200
+    error = field_errors(response, "contact_phone")
+    assert "Telefoonnummer contactpersoon: dit is geen Nederlands telefoonnummer" in error
+    assert "10 cijfers" in error
+    assert not Registration.objects.exists()
+
+
+# --- what happens next, per kind (issue 10) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "data", "expected"),
+    [
+        ("gemeente", {"municipality": "0344", "signal_system": "vps"}, "uw gemeente krijgt dan geen eigen"),
+        (
+            "gemeenschappelijke-regeling",
+            {"name": "Regio", "kvk_number": "87654321", "signal_system": "lcv", "municipalities": ["0307"]},
+            "ondertekent ze voor de deelnemende gemeenten",
+        ),
+        (
+            "uitvoerder",
+            {"name": "Buurtteams", "kvk_number": "87654321", "municipalities": ["0307"]},
+            "mede-ondertekenaar",
+        ),
+        ("signaalpartner", {**PARTNER, "national_coverage": "on"}, "in uw werkgebied"),
+    ],
+)
+def test_the_thanks_page_says_what_happens_next_for_the_kind_and_promises_no_time(client, slug, data, expected):
+    response = post(client, slug, {**PEOPLE, **data}, follow=True)
+    content = " ".join(response.content.decode().split())
+    assert "De helpdesk beoordeelt uw aanmelding; u krijgt bericht per e-mail." in content
+    assert expected in content
+    assert "werkdag" not in content
+
+
+def test_a_member_municipality_is_told_in_the_confirmation_that_its_arrangement_signs(
+    client, django_capture_on_commit_callbacks
+):
+    from lcv.organisations.models import Municipality, OrganisationKind
+
+    arrangement = make_organisation(
+        kind=OrganisationKind.JOINT_ARRANGEMENT, name="Regio Utrecht", sector="", national_coverage=False
+    )
+    arrangement.municipalities.set(Municipality.objects.filter(cbs_code__in=["0344", "0355"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, "gemeente", {"municipality": "0355", "signal_system": "vps", **PEOPLE})
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "De helpdesk beoordeelt uw aanmelding; u krijgt bericht per e-mail." in body
+    assert "lid van de gemeenschappelijke regeling Regio Utrecht" in body
+    assert "uw gemeente krijgt daarom geen eigen overeenkomsten" in body
+    assert "Na goedkeuring maakt het platform een overeenkomst aan" not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, "gemeente", {"municipality": "0307", "signal_system": "vps", **PEOPLE})
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "Regio Utrecht" not in body
+    assert "Na goedkeuring maakt het platform een overeenkomst aan met iedere signaalpartner" in body
