@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.policy import Action, can, membership_of, require
+from lcv.accounts.second_factor import code_refusal
 from lcv.agreements import addenda, local_covenants, selectors, services, signing
 from lcv.agreements.forms import SignForm
 from lcv.agreements.models import (
@@ -22,6 +23,7 @@ from lcv.agreements.models import (
     Addendum,
     AddendumStatus,
     Agreement,
+    AgreementDocument,
     AgreementHistory,
     AgreementStatus,
     DocumentKind,
@@ -162,18 +164,22 @@ def to_sign(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest) -> HttpResponse:
     """R5: see each chosen document, declare authority (FAQ 12), confirm with the second factor, sign
-    them all at once."""
+    them all at once. Only what can still be signed is shown; a form sent again (the browser's Back
+    button) for agreements already signed says so instead of an error."""
     organisation = _own_organisation(request)
     require(request.user, Action.SIGN_AGREEMENTS, organisation)
     source = request.POST if request.method == "POST" else request.GET
     ids = [int(value) for value in source.getlist("overeenkomst") if value.isdigit()]
-    chosen = selectors.agreements_of(organisation).filter(pk__in=ids)
+    chosen = list(selectors.to_sign_by(organisation).filter(pk__in=ids))
+    if request.method == "POST" and ids and not chosen and selectors.signed_by(organisation, ids):
+        messages.info(request, _("U heeft deze overeenkomst al ondertekend. Er is niets meer te ondertekenen."))
+        return redirect("agreements:to_sign")
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is None:
-            form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app."))
+            form.add_error("code", code_refusal(request.user, form.cleaned_data["code"]))
         else:
             try:
                 signed = signing.sign_agreements(
@@ -189,7 +195,23 @@ def sign(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("U heeft %(count)d overeenkomst(en) ondertekend.") % {"count": len(signed)})
                 return redirect("agreements:to_sign")
-    context = {"organisation": organisation, "agreements": chosen, "form": form, "has_device": has_device}
+    fingerprints = dict(
+        AgreementDocument.objects.filter(agreement__in=chosen, kind=DocumentKind.DRAFT).values_list(
+            "agreement_id", "sha256"
+        )
+    )
+    rows = [
+        (agreement, signing.agreement_with(agreement, organisation), fingerprints.get(agreement.pk))
+        for agreement in chosen
+    ]
+    context = {
+        "organisation": organisation,
+        "agreements": chosen,
+        "rows": rows,
+        "form": form,
+        "has_device": has_device,
+        "enrol_next": request.get_full_path(),
+    }
     return render(request, "agreements/sign.html", context)
 
 
