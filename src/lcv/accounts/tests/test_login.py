@@ -212,3 +212,12 @@ def test_a_code_used_twice_within_its_half_minute_says_so(client):
         login(client, user.email)
         again = client.post(reverse("accounts:totp_verify"), {"code": code}).content.decode()
         assert "Deze code is net al gebruikt. Wacht op de volgende code (binnen 30 seconden)." in again
+
+
+def test_the_login_page_says_what_the_portal_is_for_an_anonymous_visitor(client):
+    page = client.get(reverse("accounts:login")).content.decode()
+    intro = page[page.index('data-testid="login-intro"') :]
+    assert "Wat is het LCV-portaal?" in intro
+    assert "signaalpartners" in intro
+    assert 'href="/aanmelden/"' in intro
+    assert 'href="/verificatie/"' in intro
