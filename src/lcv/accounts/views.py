@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lcv.accounts import services
 from lcv.accounts.forms import LoginForm, PasswordResetRequestForm, SetPasswordForm, TokenForm
 from lcv.accounts.models import User
+from lcv.accounts.second_factor import code_refusal, why_second_factor
 from lcv.accounts.tokens import PurposeTokenGenerator, TokenState, invitation_tokens, reset_tokens
 from lcv.audit.services import record
 
@@ -91,17 +92,25 @@ def password_reset(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
     return _link_view(request, uidb64, token, "reset")
 
 
-def _after_second_factor(request: HttpRequest) -> HttpResponse:
-    """Where the person was going before the second factor (a link in an e-mail), if it is ours."""
+def safe_next(request: HttpRequest) -> str:
+    """The `next` address, only when it is a path on this site ("/…", not "//host" or "https://…")."""
     wanted = request.GET.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
-        return redirect(wanted)
-    return redirect("portal:home")
+    if (
+        wanted.startswith("/")
+        and not wanted.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+    ):
+        return wanted
+    return ""
+
+
+def _after_second_factor(request: HttpRequest) -> HttpResponse:
+    """Where the person was going before the second factor (a link in an e-mail, the sign page)."""
+    return redirect(safe_next(request) or "portal:home")
 
 
 THROTTLED = gettext_lazy("Te veel pogingen achter elkaar. Wacht een halve minuut en probeer de nieuwe code.")
 WRONG_ENROL_CODE = gettext_lazy("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwe code.")
-WRONG_CODE = gettext_lazy("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app.")
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -130,7 +139,12 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
         else:
             form.add_error("code", WRONG_ENROL_CODE)
     secret = base64.b32encode(device.bin_key).decode()
-    context = {"form": form, "qr": _qr_data_uri(device), "secret": secret}
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device),
+        "secret": secret,
+        "why": why_second_factor(user),
+    }
     return render(request, "accounts/totp_enrol.html", context)
 
 
@@ -150,5 +164,5 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
             return _after_second_factor(request)
         else:
             record(action="account.second_factor_failed", actor=user, obj=user)  # type: ignore[arg-type]
-            form.add_error("code", WRONG_CODE)
+            form.add_error("code", code_refusal(user, form.cleaned_data["code"]))
     return render(request, "accounts/totp_verify.html", {"form": form})

@@ -39,7 +39,7 @@ def _check_pdf(data: bytes) -> None:
         raise AddendumError("Dit bestand is geen PDF. Lever het addendum aan als PDF-bestand.")
 
 
-def _check_days(value: str) -> str:
+def check_days(value: str) -> str:
     value = value.strip()
     if not value:
         return ""
@@ -64,7 +64,7 @@ def propose_addendum(
     if not description.strip():
         raise AddendumError("Geef een korte omschrijving van het addendum.")
     _check_pdf(pdf)
-    days = _check_days(delivery_days)
+    days = check_days(delivery_days)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
         if organisation.pk not in {p.pk for p in agreement.parties}:

@@ -34,6 +34,15 @@ def to_sign_by(organisation: Organisation) -> QuerySet[Agreement]:
     )
 
 
+def signed_by(organisation: Organisation, agreement_ids: list[int]) -> list[int]:
+    """Those of the agreements that this organisation has already signed."""
+    return list(
+        agreements_of(organisation)
+        .filter(pk__in=agreement_ids, signatures__organisation=organisation)
+        .values_list("pk", flat=True)
+    )
+
+
 def agreement_counts(organisation: Organisation) -> list[tuple[str, int]]:
     """(status label, number) for the home page, in workflow order; empty when there are none."""
     counts = dict(

@@ -46,13 +46,15 @@ def sign_agreements(
         for pk in ids:
             agreement = Agreement.objects.select_for_update().select_related("template").filter(pk=pk).first()
             if agreement is None or organisation.pk not in _party_ids(agreement):
-                raise SigningError(f"Overeenkomst {pk} is niet van uw organisatie.")
+                raise SigningError("Een van de gekozen overeenkomsten is niet van uw organisatie.")
+            name = agreement_with(agreement, organisation)
+            # before the status: a signed agreement may be active by now, and "not released" would mislead
+            if Signature.objects.filter(agreement=agreement, organisation=organisation).exists():
+                raise SigningError(f"U heeft deze overeenkomst al ondertekend ({name}).")
             try:
                 transition(agreement.status, "sign")
             except TransitionError as error:
-                raise SigningError(f"Overeenkomst {pk}: {error}") from error
-            if Signature.objects.filter(agreement=agreement, organisation=organisation).exists():
-                raise SigningError(f"Overeenkomst {pk} is al door uw organisatie ondertekend.")
+                raise SigningError(f"{name[0].upper()}{name[1:]}: {error}") from error
             document = draft_document(agreement)
             Signature.objects.create(
                 agreement=agreement,
@@ -68,6 +70,15 @@ def sign_agreements(
                 transaction.on_commit(partial(seal_agreement_task.enqueue, agreement.pk))
         record(action="agreements.signed", actor=signer, organisation=organisation, details={"agreements": ids})
     return signed
+
+
+def agreement_with(agreement: Agreement, organisation: Organisation) -> str:
+    """The agreement in plain words for one of its parties: "de overeenkomst met <the others>"."""
+    others = [party.name for party in agreement.parties if party.pk != organisation.pk]
+    if not others:
+        return "de overeenkomst"
+    names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " en " + others[-1]
+    return f"de overeenkomst met {names}"
 
 
 def _party_ids(agreement: Agreement) -> set[int]:

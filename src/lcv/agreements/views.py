@@ -15,13 +15,15 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lcv.accounts.policy import Action, can, membership_of, require
+from lcv.accounts.second_factor import code_refusal
 from lcv.agreements import addenda, local_covenants, selectors, services, signing
-from lcv.agreements.forms import SignForm
+from lcv.agreements.forms import AddendumForm, EndForm, SignForm
 from lcv.agreements.models import (
     OPEN_STATUSES,
     Addendum,
     AddendumStatus,
     Agreement,
+    AgreementDocument,
     AgreementHistory,
     AgreementStatus,
     DocumentKind,
@@ -113,6 +115,18 @@ def _history_text(step: AgreementHistory) -> str:
 
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, pk)
+
+
+def _render_detail(
+    request: HttpRequest,
+    pk: int,
+    *,
+    end_form: EndForm | None = None,
+    addendum_form: AddendumForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The agreement page; after a refused form, with that form, its messages and what was typed."""
     agreement = get_object_or_404(
         Agreement.objects.select_related("municipal_party", "partner", "executor", "template"), pk=pk
     )
@@ -144,8 +158,15 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can(request.user, Action.RECORD_LOCAL_COVENANT, agreement),
         "covenant": local_covenants.proposal_for(agreement),
         "signatures": agreement.signatures.select_related("organisation", "signer"),
+        "end_form": end_form or EndForm(),
+        "addendum_form": addendum_form or AddendumForm(),
     }
-    return render(request, "agreements/detail.html", context)
+    # a refusal by the agreement's state (e.g. given notice meanwhile) may hide its form: say it above
+    for form, shown in ((end_form, context["may_end"]), (addendum_form, may_propose)):
+        if form is not None and not shown:
+            for error in form.non_field_errors():
+                messages.error(request, error)
+    return render(request, "agreements/detail.html", context, status=status)
 
 
 @login_required
@@ -162,18 +183,22 @@ def to_sign(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest) -> HttpResponse:
     """R5: see each chosen document, declare authority (FAQ 12), confirm with the second factor, sign
-    them all at once."""
+    them all at once. Only what can still be signed is shown; a form sent again (the browser's Back
+    button) for agreements already signed says so instead of an error."""
     organisation = _own_organisation(request)
     require(request.user, Action.SIGN_AGREEMENTS, organisation)
     source = request.POST if request.method == "POST" else request.GET
     ids = [int(value) for value in source.getlist("overeenkomst") if value.isdigit()]
-    chosen = selectors.agreements_of(organisation).filter(pk__in=ids)
+    chosen = list(selectors.to_sign_by(organisation).filter(pk__in=ids))
+    if request.method == "POST" and ids and not chosen and selectors.signed_by(organisation, ids):
+        messages.info(request, _("U heeft deze overeenkomst al ondertekend. Er is niets meer te ondertekenen."))
+        return redirect("agreements:to_sign")
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is None:
-            form.add_error("code", _("Deze code klopt niet of is verlopen. Probeer de nieuwe code uit uw app."))
+            form.add_error("code", code_refusal(request.user, form.cleaned_data["code"]))
         else:
             try:
                 signed = signing.sign_agreements(
@@ -189,7 +214,23 @@ def sign(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("U heeft %(count)d overeenkomst(en) ondertekend.") % {"count": len(signed)})
                 return redirect("agreements:to_sign")
-    context = {"organisation": organisation, "agreements": chosen, "form": form, "has_device": has_device}
+    fingerprints = dict(
+        AgreementDocument.objects.filter(agreement__in=chosen, kind=DocumentKind.DRAFT).values_list(
+            "agreement_id", "sha256"
+        )
+    )
+    rows = [
+        (agreement, signing.agreement_with(agreement, organisation), fingerprints.get(agreement.pk))
+        for agreement in chosen
+    ]
+    context = {
+        "organisation": organisation,
+        "agreements": chosen,
+        "rows": rows,
+        "form": form,
+        "has_device": has_device,
+        "enrol_next": request.get_full_path(),
+    }
     return render(request, "agreements/sign.html", context)
 
 
@@ -234,24 +275,22 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     require(request.user, Action.END_AGREEMENT, agreement)
     organisation = _own_organisation(request)
-    try:
-        end_date = date.fromisoformat(request.POST.get("einddatum", ""))
-    except ValueError:
-        messages.error(request, _("Vul een geldige einddatum in (dag-maand-jaar)."))
-        return redirect("agreements:detail", pk=pk)
-    try:
-        services.end_agreement(
-            agreement_id=pk,
-            organisation=organisation,
-            actor=request.user,
-            reason=request.POST.get("reden", ""),
-            end_date=end_date,
-        )
-    except services.AgreementError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("De overeenkomst is opgezegd; de andere partij is bericht."))
-    return redirect("agreements:detail", pk=pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_agreement(
+                agreement_id=pk,
+                organisation=organisation,
+                actor=request.user,
+                reason=form.cleaned_data["reden"],
+                end_date=form.cleaned_data["einddatum"],
+            )
+        except services.AgreementError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("De overeenkomst is opgezegd; de andere partij is bericht."))
+            return redirect("agreements:detail", pk=pk)
+    return _render_detail(request, pk, end_form=form, status=400)
 
 
 @body_limit(addenda.MAX_ADDENDUM_BYTES)
@@ -260,26 +299,24 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 def addendum_propose(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     require(request.user, Action.MANAGE_ADDENDA, agreement)
-    upload = request.FILES.get("bestand")
-    try:
-        if upload is None:
-            raise addenda.AddendumError(_("Kies het PDF-bestand van het addendum."))
-        if upload.size and upload.size > addenda.MAX_ADDENDUM_BYTES:
-            raise addenda.AddendumError(_("Het bestand is groter dan 5 MB. Verklein de PDF en probeer het opnieuw."))
-        addenda.propose_addendum(
-            agreement_id=pk,
-            organisation=_own_organisation(request),
-            actor=request.user,
-            description=request.POST.get("omschrijving", ""),
-            pdf=upload.read(),
-            delivery_days=request.POST.get("aanleverdagen", ""),
-            pause_at_delivery=request.POST.get("pauzeren") == "on",
-        )
-    except addenda.AddendumError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Het addendum is voorgesteld; de andere partij is bericht."))
-    return redirect("agreements:detail", pk=pk)
+    form = AddendumForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            addenda.propose_addendum(
+                agreement_id=pk,
+                organisation=_own_organisation(request),
+                actor=request.user,
+                description=form.cleaned_data["omschrijving"],
+                pdf=form.cleaned_data["bestand"].read(),
+                delivery_days=form.cleaned_data["aanleverdagen"],
+                pause_at_delivery=form.cleaned_data["pauzeren"],
+            )
+        except addenda.AddendumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Het addendum is voorgesteld; de andere partij is bericht."))
+            return redirect("agreements:detail", pk=pk)
+    return _render_detail(request, pk, addendum_form=form, status=400)
 
 
 @login_required

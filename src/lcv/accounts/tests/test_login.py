@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 import time_machine
 from django.conf import settings as django_settings
@@ -176,3 +178,46 @@ def test_behind_the_proxy_lockout_keys_on_the_real_client_address_and_the_accoun
         login(attacker, user.email, "verkeerd-wachtwoord")
     assert login(attacker, user.email).status_code == 429
     assert login(from_address("198.51.100.7"), user.email).status_code == 302  # the real user is let in
+
+
+@pytest.mark.parametrize("wanted", ["//evil.example/", "https://evil.example/", "/\\evil.example/", "javascript:x"])
+def test_enrolment_goes_on_only_to_a_path_of_our_own(client, wanted):
+    user = member(make_organisation(), "handler")
+    client.force_login(user)
+    url = reverse("accounts:totp_enrol") + "?" + urlencode({"next": wanted})
+    client.get(url)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(url, {"code": current_code(device)})
+    assert response["Location"] == reverse("portal:home")
+
+
+def test_enrolment_explains_the_second_factor_by_the_persons_roles(client):
+    organisation = make_organisation()
+    client.force_login(member(organisation, "signatory"))
+    page = client.get(reverse("accounts:totp_enrol")).content.decode()
+    assert "U tekent overeenkomsten namens uw organisatie. Daarom" in page
+    client.force_login(member(organisation, "handler", "deliverer"))
+    page = client.get(reverse("accounts:totp_enrol")).content.decode()
+    assert "U levert signalen met persoonsgegevens aan en behandelt signalen" in page
+
+
+def test_a_code_used_twice_within_its_half_minute_says_so(client):
+    user = member(make_organisation(), "handler")
+    device = confirmed_device(user)
+    with time_machine.travel(timezone.now(), tick=False):
+        login(client, user.email)
+        code = current_code(device)
+        assert client.post(reverse("accounts:totp_verify"), {"code": code}).status_code == 302
+        client.logout()
+        login(client, user.email)
+        again = client.post(reverse("accounts:totp_verify"), {"code": code}).content.decode()
+        assert "Deze code is net al gebruikt. Wacht op de volgende code (binnen 30 seconden)." in again
+
+
+def test_the_login_page_says_what_the_portal_is_for_an_anonymous_visitor(client):
+    page = client.get(reverse("accounts:login")).content.decode()
+    intro = page[page.index('data-testid="login-intro"') :]
+    assert "Wat is het LCV-portaal?" in intro
+    assert "signaalpartners" in intro
+    assert 'href="/aanmelden/"' in intro
+    assert 'href="/verificatie/"' in intro

@@ -84,10 +84,11 @@ def test_upload_page_shows_the_dutch_refusal(pair, client):
     upload = SimpleUploadedFile("plaatje.png", b"\x89PNG....", content_type="image/png")
     response = client.post(
         reverse("agreements:addendum_propose", args=[agreement.pk]),
-        {"omschrijving": "x", "bestand": upload},
+        {"omschrijving": "Mijn omschrijving", "bestand": upload},
         follow=True,
     )
     assert "Dit bestand is geen PDF" in response.content.decode()
+    assert 'value="Mijn omschrijving"' in response.content.decode()  # shown again with the form
     assert not Addendum.objects.exists()
 
 
@@ -236,3 +237,23 @@ def test_a_change_of_signal_system_reaches_an_agreement_through_an_accepted_adde
     decide_addendum(addendum_id=addendum.pk, organisation=partner, actor=contact, accept=True)
     agreement.refresh_from_db()
     assert agreement.signal_system == SignalSystem.PLATFORM
+
+
+def test_addendum_form_is_checked_on_the_server_and_keeps_what_was_typed(pair, client):
+    agreement, utrecht, _partner = pair
+    login_verified(client, member(utrecht, "contact"))
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    form = page[page.index('action="' + reverse("agreements:addendum_propose", args=[agreement.pk])) - 60 :]
+    assert "novalidate" in form[: form.index(">")]
+    response = client.post(
+        reverse("agreements:addendum_propose", args=[agreement.pk]),
+        {"omschrijving": "Andere aanleverdagen", "aanleverdagen": "1,31", "pauzeren": "on"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Kies het PDF-bestand van het addendum." in text
+    assert "Aanleverdagen liggen tussen 1 en 28" in text
+    assert 'value="Andere aanleverdagen"' in text
+    assert 'value="1,31"' in text
+    assert 'id="pauzeren" checked' in text
+    assert not Addendum.objects.exists()

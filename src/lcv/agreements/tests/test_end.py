@@ -88,3 +88,28 @@ def test_page_title_holds_no_forms(active, client):
     title = content[content.index("<title>") : content.index("</title>")]
     assert "<form" not in title
     assert content.count(f'action="/overeenkomsten/{agreement.pk}/beeindigen/"') == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reden": "Fusie", "einddatum": ""}, "Vul de einddatum in."),
+        ({"reden": "Fusie", "einddatum": "31-02-2030"}, "Vul een geldige einddatum in (dag-maand-jaar)."),
+        ({"reden": "Fusie", "einddatum": "2000-01-01"}, "De einddatum kan niet in het verleden liggen."),
+        ({"reden": "   ", "einddatum": "2099-01-01"}, "Geef een reden op voor het beëindigen."),
+    ],
+)
+def test_end_form_is_checked_on_the_server_in_dutch_and_keeps_the_reason(active, client, data, message):
+    agreement, utrecht, _partner = active
+    login_verified(client, member(utrecht, "contact"))
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    tag = page[page.index(f'action="/overeenkomsten/{agreement.pk}/beeindigen/"') :]
+    assert "novalidate" in tag[: tag.index(">")]
+    response = client.post(reverse("agreements:end", args=[agreement.pk]), data)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert message in text
+    if data["reden"].strip():
+        assert f"{data['reden']}</textarea>" in text
+    agreement.refresh_from_db()
+    assert agreement.ends_on is None

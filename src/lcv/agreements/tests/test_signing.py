@@ -82,7 +82,7 @@ def test_signing_refusals_change_nothing(released):
     with pytest.raises(SigningError, match="Verklaar eerst"):
         sign(utrecht, signatory, ids, declared=False)
     sign(utrecht, signatory, ids)
-    with pytest.raises(SigningError, match="al door uw organisatie ondertekend"):
+    with pytest.raises(SigningError, match="U heeft deze overeenkomst al ondertekend"):
         sign(utrecht, signatory, ids)
     contact = member(utrecht, "contact")
     with pytest.raises(SigningError, match="tekenbevoegde"):
@@ -179,3 +179,80 @@ def test_a_cosigning_executors_signature_is_needed_before_activation(settings):
     sign(executor, member(executor, "signatory"), [agreement.pk])
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ACTIVE
+
+
+def _code(device):
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{totp.token():06d}"
+
+
+def test_a_signed_agreement_already_active_says_signed_not_unreleased(released):
+    utrecht, _ids = released
+    water = Agreement.objects.get(partner__name="Water Midden")
+    sign(water.partner, member(water.partner, "signatory"), [water.pk])
+    signatory = member(utrecht, "signatory")
+    sign(utrecht, signatory, [water.pk])  # both signed: active
+    with pytest.raises(SigningError, match="U heeft deze overeenkomst al ondertekend") as refused:
+        sign(utrecht, signatory, [water.pk])
+    assert "vrijgegeven" not in str(refused.value)
+    assert "met Water Midden" in str(refused.value)
+
+
+def test_sign_page_in_plain_words_with_fingerprint_behind_details(client, released):
+    utrecht, ids = released
+    utrecht.name = "Gemeente Utrecht B.V."  # a name ending in a full stop
+    utrecht.save()
+    signatory = member(utrecht, "signatory")
+    confirmed_device(signatory)
+    login_verified(client, signatory)
+    page = client.get(reverse("agreements:sign"), {"overeenkomst": ids}).content.decode()
+    assert "De overeenkomst met Water Midden" in page
+    assert "B.V.." not in page
+    assert "U tekent namens Gemeente Utrecht B.V. Lees" in page
+    visible, technical = page.split("<details", 1)
+    assert "SHA-256" not in visible
+    assert f"document {ids[0]}" not in visible
+    assert "Technische gegevens" in technical
+    assert "SHA-256" in technical
+
+
+def test_sign_page_shows_only_what_can_still_be_signed_and_a_repost_says_signed(client, released):
+    utrecht, ids = released
+    signatory = member(utrecht, "signatory")
+    device = confirmed_device(signatory)
+    login_verified(client, signatory)
+    water = Agreement.objects.get(partner__name="Water Midden")
+    sign(utrecht, signatory, [water.pk])
+    page = client.get(reverse("agreements:sign"), {"overeenkomst": ids}).content.decode()
+    assert "Water Midden" not in page
+    assert "Energie NL" in page
+    # the Back button: the form for Water Midden is sent again
+    response = client.post(
+        reverse("agreements:sign"), {"overeenkomst": [water.pk], "authorised": "on", "code": _code(device)}, follow=True
+    )
+    text = response.content.decode()
+    assert "U heeft deze overeenkomst al ondertekend" in text
+    assert "niet vrijgegeven" not in text
+    assert Signature.objects.filter(organisation=utrecht).count() == 1
+
+
+def test_enrolling_from_the_sign_page_returns_to_it(client, released):
+    from urllib.parse import quote
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    utrecht, ids = released
+    signatory = member(utrecht, "signatory")
+    client.force_login(signatory)  # no authenticator yet: the link in the Monday e-mail
+    sign_url = reverse("agreements:sign") + "?" + "&".join(f"overeenkomst={pk}" for pk in ids)
+    response = client.get(sign_url)
+    enrol_url = reverse("accounts:totp_enrol") + "?next=" + quote(sign_url, safe="")
+    assert response["Location"] == enrol_url
+    enrol_page = client.get(enrol_url).content.decode()
+    assert "U tekent overeenkomsten namens uw organisatie." in enrol_page
+    assert "U werkt met persoonsgegevens" not in enrol_page
+    device = TOTPDevice.objects.get(user=signatory, confirmed=False)
+    response = client.post(enrol_url, {"code": _code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == sign_url
+    assert "Energie NL" in client.get(sign_url).content.decode()

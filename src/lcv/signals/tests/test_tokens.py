@@ -312,3 +312,13 @@ def test_the_contact_chooses_how_long_a_new_key_lives(client, partner, contact):
     refused = client.post(reverse("signals_tokens:list"), {"name": "Lang", "valid_days": "400", "code": "000000"})
     assert "Selecteer een geldige keuze" in refused.content.decode() or "geldige" in refused.content.decode()
     assert ApiToken.objects.count() == 1
+
+
+def test_the_api_documentation_is_a_link_where_it_is_mentioned(client, partner, contact):
+    login_verified(client, contact)
+    page = client.get(reverse("signals_tokens:list")).content.decode()
+    mention = page.index("API-documentatie")
+    link = page.rindex("<a ", 0, mention)
+    assert page.index("</a>", link) > mention  # the words themselves are the link
+    assert f'href="{reverse("api:openapi-json")}"' in page[link:mention]
+    assert client.get(reverse("api:openapi-json")).status_code == 200
