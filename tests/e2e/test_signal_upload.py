@@ -32,7 +32,9 @@ PROCESS_TASK = "lcv.signals.tasks.process_delivery_task"
 LONG_AGO = "01-01-2025"
 
 # the progress before the worker has begun (it counts the rows first: until then the total is "?")
-NOT_STARTED = re.compile(r"Bezig met verwerken: 0 van (\?|10) rijen gedaan\.")
+NOT_STARTED = re.compile(
+    r"Ontvangen; de rijen worden geteld\. De verwerking begint zo\.|Bezig met verwerken: 0 van 10 rijen gedaan\."
+)
 
 # row number in the file (the header is row 1) -> (column, changed value, Dutch message)
 BAD_ROWS = {
@@ -154,21 +156,22 @@ def test_a_deliverer_uploads_ten_rows_sees_progress_then_seven_accepted_and_the_
     expect(error_rows).to_have_count(3)
     for index, (number, (column, _value, message)) in enumerate(BAD_ROWS.items()):
         cells = error_rows.nth(index).get_by_role("cell")
-        expect(cells).to_have_count(3)
+        expect(cells).to_have_count(4)
         expect(cells.nth(0)).to_have_text(str(number))
-        expect(cells.nth(1)).to_have_text(column)
-        expect(cells.nth(2)).to_contain_text(message)
+        expect(cells.nth(1)).to_have_text(f"K-{number:03d}")  # the partner finds the row by its own number
+        expect(cells.nth(2)).to_have_text(column)
+        expect(cells.nth(3)).to_contain_text(message)
 
     # --- the error report: the same rows, fields and reasons, for Excel -----------------------------
     filename, report = download(page, page.get_by_role("link", name="Foutenrapport downloaden (CSV, voor Excel)"))
     assert filename == f"aanlevering-{delivery.pk}-fouten.csv"
     assert report.startswith(b"\xef\xbb\xbf")  # byte-order mark: Excel reads UTF-8
     lines = list(csv.reader(io.StringIO(report.decode("utf-8-sig")), delimiter=";"))
-    assert lines[0] == ["rij", "veld", "melding"]
+    assert lines[0] == ["rij", "klantnummer", "veld", "melding"]
     assert len(lines) == 1 + len(BAD_ROWS)
     for line, (number, (column, _value, message)) in zip(lines[1:], BAD_ROWS.items(), strict=True):
-        assert line[:2] == [str(number), column]
-        assert line[2].startswith(message)
+        assert line[:3] == [str(number), f"K-{number:03d}", column]
+        assert line[3].startswith(message)
 
     # the delivery is on the list with its counts
     site.click(page.get_by_role("link", name="Terug naar alle aanleveringen"))

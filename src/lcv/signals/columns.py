@@ -91,3 +91,36 @@ NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED = frozenset(column.name for column in COLUMNS if column.required)
 # A CAK file (FAQ 29) is health insurance by definition; the partner's attestations do not apply.
 CAK_REQUIRED = frozenset({"achternaam", "postcode", "huisnummer", "bedrag", "achterstand_sinds"})
+
+# The example row fits the partner's sector (a water row was shown to every partner): what differs
+# from the columns' own examples (drinking water).
+SECTOR_EXAMPLES: dict[str, dict[str, str]] = {
+    "water": {},
+    "energy": {"soort": "gas", "bedrag": "312,40", "klantnummer": "E-558120"},
+    "housing": {
+        "soort": "huur",
+        "bedrag": "1.150,00",
+        "klantnummer": "H-20417",
+        "schriftelijke_herinnering": "ja",
+        "geen_bezwaar_huurder": "ja",
+    },
+    "health_insurance": {"soort": "zorgverzekering", "bedrag": "412,80", "klantnummer": "Z-9911876"},
+}
+# A CAK file (FAQ 29) carries only what the CAK's own list holds: no kind, type or attestations
+CAK_COLUMNS = tuple(
+    column
+    for column in COLUMNS
+    if column.name not in {"soort", "type", "warme_overdracht", "mvi_toegepast", "persoonlijk_contact_gezocht"}
+    and not column.rent_only
+)
+CAK_EXAMPLE = {"klantnummer": "CAK-000123", "bedrag": "1.240,00", "achterstand_sinds": "01-05-2025", "crisis": "nee"}
+
+
+def example_row(sector: str | None, cak: bool = False) -> dict[str, str]:
+    """The template's example row for a partner of this sector, or for a municipality's CAK file."""
+    values = {column.name: column.example for column in COLUMNS}
+    if cak:
+        values.update(CAK_EXAMPLE)
+        return {column.name: values[column.name] for column in CAK_COLUMNS}
+    values.update(SECTOR_EXAMPLES.get(sector or "", {}))
+    return values

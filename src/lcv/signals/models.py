@@ -222,6 +222,8 @@ class RowError(models.Model):
     row_number = models.PositiveIntegerField()
     field = models.CharField(max_length=50, blank=True)
     message = models.CharField(max_length=300)
+    # the partner's own customer number of the row, so the refused row can be found in its system
+    customer_number = models.CharField(max_length=100, blank=True, db_default="")
     # the row holds a signal delivered before: refused, but counted apart from errors
     repeat = models.BooleanField(default=False)
 

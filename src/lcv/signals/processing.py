@@ -79,6 +79,7 @@ SIGNAL_COLUMNS = (
     "beyond_window",
 )
 IDENTITY = SIGNAL_COLUMNS.index("identity")
+CUSTOMER_NUMBER = SIGNAL_COLUMNS.index("customer_number")
 FLAGS = tuple(
     SIGNAL_COLUMNS.index(name) for name in ("outside_delivery_moment", "without_earlier_signal", "beyond_window")
 )
@@ -112,6 +113,7 @@ class Outcome:
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     repeats: list[tuple[int, str]] = field(default_factory=list)  # (row, Dutch message)
     rejected: int = 0
+    customer_numbers: dict[int, str] = field(default_factory=dict)  # refused or repeated row -> klantnummer
 
 
 class Context:
@@ -231,11 +233,13 @@ def evaluate(rows: list[Row], context: Context, delivery_id: int) -> Outcome:
         if errors:
             outcome.rejected += 1
             outcome.errors.extend((number, column, message) for column, message in errors)
+            outcome.customer_numbers[number] = str(values.get("klantnummer") or "")[:100]
             continue
         assert municipality_id is not None
         assert party is not None
         identity = signal_identity(context.delivery.organisation_id, values)
         if identity in context.seen_identities:
+            outcome.customer_numbers[number] = str(values.get("klantnummer") or "")[:100]
             outcome.repeats.append(
                 (number, f"dit signaal staat al in rij {context.seen_identities[identity]} van deze aanlevering")
             )
@@ -527,6 +531,7 @@ def _without_earlier_deliveries(delivery: Delivery, outcome: Outcome) -> list[tu
             fresh.append(signal)
         else:
             outcome.repeats.append((signal[ROW_NUMBER], _repeat_message(found[1], found[0])))
+            outcome.customer_numbers[signal[ROW_NUMBER]] = str(signal[CUSTOMER_NUMBER] or "")[:100]
     return fresh
 
 
@@ -547,11 +552,23 @@ def _commit_chunk(delivery_id: int, start: int, size: int, outcome: Outcome) -> 
         if outcome.errors or outcome.repeats:
             RowError.objects.bulk_create(
                 [
-                    RowError(delivery_id=delivery_id, row_number=n, field=f, message=m[:300])
+                    RowError(
+                        delivery_id=delivery_id,
+                        row_number=n,
+                        field=f,
+                        message=m[:300],
+                        customer_number=outcome.customer_numbers.get(n, ""),
+                    )
                     for n, f, m in outcome.errors
                 ]
                 + [
-                    RowError(delivery_id=delivery_id, row_number=n, message=m[:300], repeat=True)
+                    RowError(
+                        delivery_id=delivery_id,
+                        row_number=n,
+                        message=m[:300],
+                        repeat=True,
+                        customer_number=outcome.customer_numbers.get(n, ""),
+                    )
                     for n, m in outcome.repeats
                 ]
             )

@@ -23,7 +23,7 @@ from lcv.core.security import body_limit
 from lcv.core.spreadsheet import csv_response
 from lcv.organisations.models import MUNICIPAL_KINDS, Organisation, OrganisationKind, SignalSystem
 from lcv.signals import intake
-from lcv.signals.columns import COLUMNS, NAMES
+from lcv.signals.columns import CAK_COLUMNS, COLUMNS, example_row
 from lcv.signals.forms import SignalForm
 from lcv.signals.models import Delivery, DeliveryStatus, RowError, Signal
 from lcv.signals.processing import process_delivery
@@ -68,7 +68,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "statuses": DeliveryStatus.choices,
         "status": status,
-        "columns": COLUMNS,
+        "columns": COLUMNS if _is_partner(organisation) else CAK_COLUMNS,
     }
     return render(request, "signals/deliveries.html", context)
 
@@ -161,24 +161,33 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     record(
         action="signals.error_report_downloaded", actor=request.user, organisation=delivery.organisation, obj=delivery
     )
-    rows = RowError.objects.filter(delivery=delivery, repeat=False).values_list("row_number", "field", "message")
-    return csv_response(f"aanlevering-{delivery.pk}-fouten.csv", ["rij", "veld", "melding"], rows.iterator())
+    rows = RowError.objects.filter(delivery=delivery, repeat=False).values_list(
+        "row_number", "customer_number", "field", "message"
+    )
+    return csv_response(
+        f"aanlevering-{delivery.pk}-fouten.csv", ["rij", "klantnummer", "veld", "melding"], rows.iterator()
+    )
 
 
 @login_required
 def template_file(request: HttpRequest, file_format: str) -> HttpResponse:
-    """The template: the Dutch headers and one example row."""
-    _organisation(request)
-    example = [column.example for column in COLUMNS]
+    """The template: the Dutch headers and one example row that fits the partner's sector; for a
+    municipality, the CAK template (FAQ 29): only the columns a CAK list holds."""
+    organisation = _organisation(request)
+    cak = organisation.kind in MUNICIPAL_KINDS
+    values = example_row(organisation.sector, cak=cak)
+    names = list(values)
+    example = list(values.values())
+    base = "lcv-cak-sjabloon" if cak else "lcv-signalen-sjabloon"
     if file_format == "csv":
-        return csv_response("lcv-signalen-sjabloon.csv", list(NAMES), [example])
+        return csv_response(f"{base}.csv", names, [example])
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "signalen"
-    sheet.append(list(NAMES))
+    sheet.title = "cak" if cak else "signalen"
+    sheet.append(names)
     sheet.append(example)
     for cells in sheet.iter_cols(min_row=2, max_row=2):
         for cell in cells:
@@ -188,7 +197,7 @@ def template_file(request: HttpRequest, file_format: str) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="lcv-signalen-sjabloon.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{base}.xlsx"'
     return response
 
 

@@ -42,8 +42,8 @@ def test_upload_stores_first_then_shows_progress_and_outcome(world, client, djan
     assert "geen bedrag in euro" in page
     report = client.get(reverse("signals:error_report", args=[delivery.pk])).content.decode("utf-8-sig")
     lines = report.splitlines()
-    assert lines[0] == "rij;veld;melding"
-    assert lines[1].startswith("3;bedrag;")
+    assert lines[0] == "rij;klantnummer;veld;melding"
+    assert lines[1].startswith(f"3;{row()['klantnummer']};bedrag;")
 
 
 def test_the_same_file_twice_is_recognised_and_not_processed_again(world, client):
@@ -219,7 +219,7 @@ def test_the_error_report_neutralises_spreadsheet_formulas(world, client):
     report = client.get(reverse("signals:error_report", args=[received.delivery.pk])).content.decode("utf-8-sig")
     import csv
 
-    [_header, (number, field, _message)] = list(csv.reader(io.StringIO(report), delimiter=";"))
+    [_header, (number, _customer, field, _message)] = list(csv.reader(io.StringIO(report), delimiter=";"))
     assert (number, field) == ("1", '\'=HYPERLINK("http://x")')
 
 
@@ -300,3 +300,59 @@ def test_who_saw_a_delivery_and_its_error_report_is_audited(world, client):
     assert (viewed[-1].actor, viewed[-1].object_id) == (world["deliverer"], str(delivery.pk))
     report = AuditEvent.objects.get(action="signals.error_report_downloaded")
     assert (report.actor, report.object_id) == (world["deliverer"], str(delivery.pk))
+
+
+@pytest.mark.parametrize(
+    ("sector", "kind"),
+    [("energy", "gas"), ("housing", "huur"), ("health_insurance", "zorgverzekering"), ("water", "drinkwater")],
+)
+def test_the_templates_example_row_fits_the_partners_sector(client, sector, kind):
+    """Issue 10: the example row was a drinking-water signal whatever the partner's sector."""
+    import csv as csv_module
+
+    from lcv.testing.factories import make_organisation
+
+    partner = make_organisation(name="Partner", sector=sector, national_coverage=True)
+    login_verified(client, member(partner, "deliverer"))
+    text = client.get(reverse("signals:template_csv")).content.decode("utf-8-sig")
+    header, example = list(csv_module.reader(io.StringIO(text), delimiter=";"))
+    values = dict(zip(header, example, strict=True))
+    assert values["soort"] == kind
+    if sector == "housing":
+        assert (values["schriftelijke_herinnering"], values["geen_bezwaar_huurder"]) == ("ja", "ja")
+
+
+def test_the_cak_page_offers_a_cak_template_in_municipal_words(world, client):
+    """Issue 10: the CAK page asked for the partner template with partner wording."""
+    import csv as csv_module
+
+    login_verified(client, member(world["utrecht"], "contact"))
+    page = client.get(reverse("signals:deliveries")).content.decode()
+    assert "CAK-sjabloon downloaden (Excel)" in page
+    assert "mvi_toegepast" not in page  # no partner attestations in the CAK columns
+    response = client.get(reverse("signals:template_csv"))
+    assert 'filename="lcv-cak-sjabloon.csv"' in response["Content-Disposition"]
+    header, _example = list(csv_module.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert {"soort", "type", "mvi_toegepast", "persoonlijk_contact_gezocht"}.isdisjoint(header)
+    assert {"achternaam", "postcode", "huisnummer", "bedrag", "achterstand_sinds"} <= set(header)
+    # the CAK template itself is read as a CAK file
+    upload(client, response.content, name="cak.csv")
+    delivery = process_delivery(Delivery.objects.get().pk)
+    assert delivery.status == DeliveryStatus.DONE
+
+
+def test_progress_before_counting_says_so_instead_of_a_question_mark(world, client):
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row()]))
+    delivery = Delivery.objects.get()
+    fragment = client.get(reverse("signals:progress", args=[delivery.pk])).content.decode()
+    assert "?" not in fragment.split('data-testid="progress-text">', 1)[1].split("</p>", 1)[0]
+    assert "de rijen worden geteld" in fragment
+
+
+def test_refused_rows_show_the_customer_number_to_find_them_by(world, client):
+    login_verified(client, world["deliverer"])
+    upload(client, csv_bytes([row(klantnummer="K-777", bedrag="twaalf")]))
+    delivery = process_delivery(Delivery.objects.get().pk)
+    page = client.get(reverse("signals:delivery", args=[delivery.pk])).content.decode()
+    assert ">K-777<" in page
