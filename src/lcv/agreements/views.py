@@ -165,7 +165,7 @@ def _render_detail(
     for form, shown in ((end_form, context["may_end"]), (addendum_form, may_propose)):
         if form is not None and not shown:
             for error in form.non_field_errors():
-                messages.error(request, error)
+                messages.error(request, str(error))
     return render(request, "agreements/detail.html", context, status=status)
 
 

@@ -808,6 +808,7 @@ NOT_ROLE_BASED = {
     "accounts:totp_verify",
     "devmail:list",
     "devmail:detail",
+    "devmail:send_signing_notices",
     "set_language",
     "registrations:choose_kind",
     "registrations:register",

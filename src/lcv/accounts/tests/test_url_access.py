@@ -22,6 +22,7 @@ PUBLIC = {
     "accounts:invitation",
     "devmail:list",  # demo mode only: 404 otherwise (notifications tests)
     "devmail:detail",
+    "devmail:send_signing_notices",  # demo mode only, POST: sends the Monday e-mail now (portal tests)
     "set_language",
     "registrations:choose_kind",  # R1: the public registration form
     "registrations:register",

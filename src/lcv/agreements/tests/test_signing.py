@@ -256,3 +256,13 @@ def test_enrolling_from_the_sign_page_returns_to_it(client, released):
     assert response.status_code == 302
     assert response["Location"] == sign_url
     assert "Energie NL" in client.get(sign_url).content.decode()
+
+
+def test_in_the_demo_the_sign_page_points_to_the_demo_code(client, released, settings):
+    settings.LCV_DEMO = True
+    utrecht, ids = released
+    signatory = member(utrecht, "signatory")
+    confirmed_device(signatory)
+    login_verified(client, signatory)
+    page = client.get(reverse("agreements:sign"), {"overeenkomst": ids}).content.decode()
+    assert f'href="{reverse("devmail:list")}"' in page

@@ -123,3 +123,24 @@ def test_demo_people_log_in_with_the_demo_password():
     load_demo_data()
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_every_demo_signatory_can_sign_with_the_shared_demo_code(settings):
+    """A tester without an authenticator app signs with the code shown on /dev/mail/."""
+    from django_otp import match_token
+
+    from lcv.accounts.demo import current_demo_code
+    from lcv.organisations.models import Membership
+
+    settings.LCV_DEMO = True
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from lcv.portal.demo import load_demo_data
+
+    load_demo_data()
+    signatories = [m.user for m in Membership.objects.filter(is_signatory=True).select_related("user")]
+    assert signatories
+    code = current_demo_code()
+    assert code is not None
+    for user in signatories:
+        assert match_token(user, code) is not None

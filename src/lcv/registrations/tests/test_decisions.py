@@ -475,3 +475,23 @@ def test_a_member_municipality_is_told_its_arrangement_signs_with_a_new_partner(
     zeist_mail = next(m for m in mail.outbox if m.to == ["contact@zeist.nl"])
     assert "Regio Heuvelrug sluit de overeenkomst met deze signaalpartner, ook voor uw gemeente" in zeist_mail.body
     assert "vrijgeven" not in zeist_mail.body
+
+
+def test_the_same_municipality_twice_or_already_on_the_platform_is_flagged(client, helpdesk):
+    utrecht = municipality_organisation("0344")
+    first = registration(kind="municipality", name="Gemeente Utrecht", kvk_number="", sector="")
+    second = registration(
+        kind="municipality",
+        name="Gemeente Utrecht",
+        kvk_number="",
+        sector="",
+        contact_email="c@u.nl",
+        signatory_email="s@u.nl",
+    )
+    Registration.objects.filter(pk__in=[first.pk, second.pk]).update(
+        municipality=utrecht.municipality, duplicate_of=utrecht
+    )
+    login_verified(client, helpdesk)
+    block = flags_block(decide_page(client, first))
+    assert "De gemeente staat al op het platform als Gemeente Utrecht." in block
+    assert "Dezelfde gemeente is ook aangemeld op" in block

@@ -33,6 +33,6 @@ class Command(BaseCommand):
         for organisation, email, roles in data.logins:
             self.stdout.write(f"  {email:<46} {roles:<32} {organisation}")
         self.stdout.write("")
-        self.stdout.write("Second factor for helpdesk, handler and deliverer accounts (demo only):")
+        self.stdout.write("Second factor for every demo account, signatories included (demo only):")
         self.stdout.write(f"  the current code is shown at {settings.SITE_URL}/dev/mail/ and by `lcv demo_code`;")
         self.stdout.write(f"  or add this secret to an authenticator app: {demo_secret_base32()}")
