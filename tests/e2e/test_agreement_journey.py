@@ -148,8 +148,10 @@ def sign_from_the_notice(site, smtp_sink, totp_code, signatory, agreements: list
     organisation = signatory.membership.organisation
     expect(page.get_by_role("main")).to_contain_text(f"U tekent namens {organisation.name}.")
     for agreement in agreements:
-        document = page.get_by_role("link", name=f"document {agreement.pk} bekijken (PDF)")
-        expect(document).to_have_attribute("href", f"/overeenkomsten/{agreement.pk}/document/")
+        # plain words for a director (issue 10): the link is "lees de overeenkomst (PDF)" in the row
+        # that names the counterpart, not an internal document number
+        document = page.get_by_test_id("sign-row").locator(f'a[href="/overeenkomsten/{agreement.pk}/document/"]')
+        expect(document).to_have_text("lees de overeenkomst (PDF)")
         filename, pdf = download(page, document)
         assert filename == f"overeenkomst-{agreement.pk}-ter-ondertekening.pdf"
         assert pdf.startswith(b"%PDF-")

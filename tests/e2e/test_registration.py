@@ -119,7 +119,7 @@ def test_signal_partner_registers_is_approved_and_its_people_log_in(site, smtp_s
     fill_people(site, consents=True)
     site.click(page.get_by_role("button", name="Aanmelding versturen"))
 
-    assert site.path() == "/aanmelden/bedankt/"
+    assert site.path() == "/aanmelden/bedankt/?soort=signaalpartner"  # the thanks fit the kind
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor uw aanmelding")
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.PENDING
@@ -152,6 +152,8 @@ def test_signal_partner_registers_is_approved_and_its_people_log_in(site, smtp_s
     main = page.get_by_role("main")
     expect(main).to_contain_text("wacht al 3 dagen, 2 uur")
     expect(main).to_contain_text("Amsterdam (0363), Rotterdam (0599)")
+    # a decision that cannot be undone is confirmed first (issue 10)
+    page.get_by_label("Ik heb de gegevens en de punten hierboven gecontroleerd en keur de aanmelding goed.").check()
     site.click(page.get_by_role("button", name="Goedkeuren"))
 
     assert site.path() == f"/beheer/aanmeldingen/{registration.pk}/"

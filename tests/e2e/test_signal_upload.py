@@ -123,7 +123,7 @@ def test_a_deliverer_uploads_ten_rows_sees_progress_then_seven_accepted_and_the_
         pass
     assert polled.value.status == 200
     assert polled.value.headers.get("hx-refresh") is None
-    expect(page.get_by_test_id("progress-text")).to_contain_text("Bezig met verwerken")
+    expect(page.get_by_test_id("progress-text")).to_have_text(NOT_STARTED)
 
     # --- the worker processes the delivery; the next poll makes the page reload with the outcome ----
     with page.expect_event("load", timeout=15_000):
