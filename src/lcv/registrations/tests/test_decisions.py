@@ -495,3 +495,31 @@ def test_the_same_municipality_twice_or_already_on_the_platform_is_flagged(clien
     block = flags_block(decide_page(client, first))
     assert "De gemeente staat al op het platform als Gemeente Utrecht." in block
     assert "Dezelfde gemeente is ook aangemeld op" in block
+
+
+def test_a_cosigning_executor_already_on_the_platform_is_linked_at_approval(helpdesk):
+    """Issue 10: a test that notices when approval stops linking the named co-signing executor."""
+    from lcv.agreements.generation import generate_agreements
+    from lcv.agreements.models import Agreement
+    from lcv.organisations.models import Municipality
+
+    executor = make_organisation(
+        kind=OrganisationKind.EXECUTOR, name="Plangroep", kvk_number="44444444", sector="", national_coverage=False
+    )
+    municipality_organisation("0307").delete()
+    created = registration(
+        kind="municipality",
+        name="Gemeente Amersfoort",
+        kvk_number="",
+        sector="",
+        signal_system="lcv",
+        municipality_id=Municipality.objects.get(cbs_code="0307").pk,
+        cosigning_executor_name="Plangroep",
+        cosigning_executor_kvk="44444444",
+    )
+    amersfoort = approve_registration(registration_id=created.pk, actor=helpdesk)
+    assert amersfoort.cosigning_executor == executor
+    assert amersfoort.awaited_executor_kvk == ""
+    make_organisation(name="Water Midden", sector="water", national_coverage=True)
+    generate_agreements()
+    assert Agreement.objects.get(municipal_party=amersfoort).executor == executor
