@@ -606,7 +606,7 @@ VIEW_TABLE: list[Case] = [
     Case(
         "signals:error_report",
         {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
-        page(first_delivery("signals:error_report"), lambda w, p: ["rij;veld;melding", p.errors[0]]),
+        page(first_delivery("signals:error_report"), lambda w, p: ["rij;klantnummer;veld;melding", p.errors[0]]),
     ),
     # API keys: a signal partner's contact (the API is for partners' systems)
     Case(
