@@ -142,6 +142,7 @@ MAX_REPEATS = 1000
 
 class RowErrorOut(Schema):
     rij: int = Field(description="Rijnummer: het eerste signaal is rij 1.")
+    klantnummer: str = Field(description="Uw eigen klantnummer uit die rij (leeg als de rij er geen had).")
     veld: str = Field(description="Het veld (leeg als de fout de hele rij betreft).")
     melding: str
 
@@ -411,12 +412,17 @@ def get_delivery(
         details={"via": "api", "api_token": token.pk},
     )
     errors = RowError.objects.filter(delivery=delivery, repeat=False).order_by("row_number", "id")
-    rows = errors.values_list("row_number", "field", "message")[fouten_offset : fouten_offset + fouten_limit]
+    rows = errors.values_list("row_number", "customer_number", "field", "message")[
+        fouten_offset : fouten_offset + fouten_limit
+    ]
     repeats = RowError.objects.filter(delivery=delivery, repeat=True).order_by("row_number", "id")
     return {
         **_summary(delivery),
         "aantal_fouten": errors.count(),
-        "fouten": [{"rij": number, "veld": field, "melding": message} for number, field, message in rows],
+        "fouten": [
+            {"rij": number, "klantnummer": customer, "veld": field, "melding": message}
+            for number, customer, field, message in rows
+        ],
         "herhalingen": [
             {"rij": number, "melding": message}
             for number, message in repeats.values_list("row_number", "message")[:MAX_REPEATS]

@@ -62,7 +62,7 @@ def other_partner(world):
 
 
 def test_post_stores_the_body_as_received_then_get_shows_counts_and_row_errors(world, water):
-    content = body(rows=[row(), row(bedrag="veel")])
+    content = body(rows=[row(), row(bedrag="veel", klantnummer="K-veel")])
     response = post(water, content)
     assert response.status_code == 202
     answer = response.json()
@@ -93,6 +93,7 @@ def test_post_stores_the_body_as_received_then_get_shows_counts_and_row_errors(w
     assert result["aantal_fouten"] == 1
     [error] = result["fouten"]
     assert (error["rij"], error["veld"]) == (2, "bedrag")  # in the API the first signal is row 1
+    assert error["klantnummer"] == "K-veel"  # the partner finds the row in its own system
     assert "geen bedrag in euro" in error["melding"]
 
 
