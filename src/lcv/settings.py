@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lcv.registrations",
     "lcv.agreements",
     "lcv.signals",
+    "lcv.cases",
     "lcv.portal",
 ]
 

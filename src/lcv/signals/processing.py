@@ -29,6 +29,7 @@ from lcv.audit.services import record
 from lcv.organisations.models import Organisation, SignalSystem
 from lcv.signals import rules
 from lcv.signals.columns import CAK_REQUIRED, NAMES, REQUIRED
+from lcv.signals.hooks import delivery_processed
 from lcv.signals.models import Delivery, DeliverySource, DeliveryStatus, RowError, Signal, SignalKind, SignalType
 from lcv.signals.reading import FAULT, Row, UnreadableFile, count_rows, detect_encoding, open_rows
 from lcv.signals.routing import Router
@@ -442,6 +443,7 @@ def process_delivery(delivery_id: int, *, chunk_size: int | None = None) -> Deli
             delivery.status = DeliveryStatus.DONE
             delivery.finished_at = timezone.now()
             delivery.save(update_fields=["status", "finished_at"])
+            transaction.on_commit(lambda: delivery_processed.send(sender=Delivery, delivery_id=delivery_id))
             record(
                 action="signals.delivery_processed",
                 organisation=delivery.organisation,

@@ -1,0 +1,296 @@
+"""Grouping admitted signals into cases per household (R18), set-based in the database.
+
+A run takes the signals of some processed deliveries that no case holds yet and, in one
+transaction and a fixed number of statements whatever the volume:
+
+1. makes a case for every household (party, postcode, house number, addition) without an open one;
+2. links each signal to its household's open case; a repeat of a claim the case holds, with an
+   amount that is not higher, joins quietly ("geactualiseerd"), anything else is news;
+3. lists the persons at the address (normalised surname + birth date);
+4. recomputes the affected cases' counters and flags from all their signals;
+5. writes the history, counts earlier cases at the address (6 months), and marks news;
+then the matching moment, priority, tray and deadline of the affected cases are set
+(matching.py, priority.py, triage.py, deadlines.py).
+
+Idempotent: a signal is linked once (`CaseSignal.signal` is unique), counters are recomputed from
+the links, and a second run over the same deliveries changes nothing. Safe under concurrency: runs
+take one lock on PostgreSQL, and the partial unique index `one_open_case_per_household` makes a
+second open case for one address impossible in any case.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lcv.cases.models import Case, CaseEvent, CasePerson, CaseSignal, GroupedDelivery
+from lcv.signals.models import Delivery, DeliveryStatus, Signal
+
+logger = logging.getLogger("lcv.cases")
+
+SIGNAL = Signal._meta.db_table
+CASE = Case._meta.db_table
+LINK = CaseSignal._meta.db_table
+PERSON = CasePerson._meta.db_table
+EVENT = CaseEvent._meta.db_table
+# R18: an earlier case at the address within this period is shown ("eerder gesignaleerd") and weighs
+EARLIER_PERIOD = timedelta(days=183)
+# any constant: the key of the PostgreSQL advisory lock that serialises grouping runs
+LOCK_KEY = 7_411_180
+
+
+def addition_key(addition: str) -> str:
+    """The house-number addition as compared (Python twin of ADDITION_SQL)."""
+    return addition.replace(" ", "").replace("-", "").upper()
+
+
+def _addition_sql(alias: str) -> str:
+    return f"UPPER(REPLACE(REPLACE({alias}.house_number_addition, ' ', ''), '-', ''))"
+
+
+SURNAME_SQL = "LOWER(TRIM(s.surname))"
+BIRTH_SQL = "COALESCE(CAST(s.birth_date AS TEXT), '')"
+
+
+@dataclass(frozen=True)
+class Grouped:
+    new_cases: int
+    linked: int
+    affected: int
+
+
+def _in(ids: Sequence[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids)  # integers only: safe to inline
+
+
+def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None) -> Grouped:
+    """R18: group the admitted signals of these deliveries into cases. Safe to call again."""
+    from lcv.cases import deadlines, matching, priority, triage
+
+    if not delivery_ids:
+        return Grouped(0, 0, 0)
+    now = now or timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            deliveries = _in(sorted(set(delivery_ids)))
+            new_cases = _open_cases(cursor, deliveries, now)
+            linked = _link(cursor, deliveries, now)
+            _mark_grouped(cursor, deliveries, now)
+            if not linked:
+                return Grouped(new_cases, 0, 0)
+            _persons(cursor, deliveries)
+            affected = (
+                f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
+                f"WHERE s.delivery_id IN ({deliveries})"
+            )
+            _aggregate(cursor, affected, now)
+            _history(cursor, deliveries, now)
+            _earlier(cursor, now)
+        cases = Case.objects.filter(touched_at=now)
+        count = cases.count()
+        matching.set_entry(cases, now=now)
+        priority.rescore(cases)
+        triage.sort_into_trays(cases)
+        deadlines.refresh(cases)
+    logger.info("grouped deliveries: %s new cases, %s signals linked, %s cases affected", new_cases, linked, count)
+    return Grouped(new_cases, linked, count)
+
+
+def _unlinked(deliveries: str) -> str:
+    return f"s.delivery_id IN ({deliveries}) AND NOT EXISTS (SELECT 1 FROM {LINK} x WHERE x.signal_id = s.id)"
+
+
+def _same_household(case: str) -> str:
+    return (
+        f"{case}.municipal_party_id = s.municipal_party_id AND {case}.postcode = s.postcode "
+        f"AND {case}.house_number = s.house_number AND {case}.addition_key = {_addition_sql('s')} AND {case}.is_open"
+    )
+
+
+def _open_cases(cursor: object, deliveries: str, now: datetime) -> int:
+    """Step 1: a case for every household of these signals that has no open case. A concurrent run
+    that made the same case first wins; this one then does nothing for it (ON CONFLICT)."""
+    akey = _addition_sql("s")
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {CASE} (municipal_party_id, municipality_id, postcode, house_number, addition_key,
+            house_number_addition, street, city, opened_at, first_received_at, last_signal_at)
+        SELECT s.municipal_party_id, MIN(s.municipality_id), s.postcode, s.house_number, {akey},
+            MIN(s.house_number_addition), MAX(s.street), MAX(s.city), %s, MIN(s.received_at), MAX(s.received_at)
+        FROM {SIGNAL} s
+        WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household("c")})
+        GROUP BY s.municipal_party_id, s.postcode, s.house_number, {akey}
+        ORDER BY s.municipal_party_id, s.postcode, s.house_number, {akey}
+        ON CONFLICT DO NOTHING
+        """,
+        [now],
+    )
+    return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+
+
+def _link(cursor: object, deliveries: str, now: datetime) -> int:
+    """Step 2: every signal into its household's open case. Quiet: the case already holds this
+    partner's claim (customer number, type) with an amount at least as high, and it is no
+    shut-off or end-of-supply signal."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {LINK} (case_id, signal_id, joined_at, quiet)
+        SELECT c.id, s.id, %s,
+            CASE WHEN s.kind NOT IN ('shut_off', 'end_of_supply') AND s.customer_number <> '' AND EXISTS (
+                SELECT 1 FROM {LINK} o JOIN {SIGNAL} os ON os.id = o.signal_id
+                WHERE o.case_id = c.id AND os.partner_id = s.partner_id AND os.signal_type = s.signal_type
+                  AND os.customer_number = s.customer_number AND os.amount >= s.amount
+            ) THEN TRUE ELSE FALSE END
+        FROM {SIGNAL} s JOIN {CASE} c ON {_same_household("c")}
+        WHERE {_unlinked(deliveries)}
+        ORDER BY s.id
+        ON CONFLICT DO NOTHING
+        """,
+        [now],
+    )
+    return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+
+
+def _persons(cursor: object, deliveries: str) -> None:
+    """Step 3: the persons at the address, one per normalised surname and birth date."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {PERSON} (case_id, surname_key, birth_key, initials, prefix, surname, birth_date)
+        SELECT l.case_id, {SURNAME_SQL}, {BIRTH_SQL}, MAX(s.initials), MAX(s.prefix), MAX(s.surname), MAX(s.birth_date)
+        FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
+        WHERE s.delivery_id IN ({deliveries}) AND l.person_id IS NULL
+        GROUP BY l.case_id, {SURNAME_SQL}, {BIRTH_SQL}
+        ORDER BY l.case_id
+        ON CONFLICT DO NOTHING
+        """
+    )
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        UPDATE {LINK} SET person_id = (
+            SELECT p.id FROM {PERSON} p JOIN {SIGNAL} s ON s.id = {LINK}.signal_id
+            WHERE p.case_id = {LINK}.case_id AND p.surname_key = {SURNAME_SQL} AND p.birth_key = {BIRTH_SQL}
+        )
+        WHERE person_id IS NULL AND signal_id IN (SELECT s.id FROM {SIGNAL} s WHERE s.delivery_id IN ({deliveries}))
+        """
+    )
+
+
+def _flag(condition: str) -> str:
+    return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _aggregate(cursor: object, affected: str, now: datetime) -> None:
+    """Step 4: the counters and flags of the affected cases, from all their signals. A claim (one
+    partner's customer number and type; without a number, the signal itself) counts once, at its
+    highest amount."""
+    claim = "CASE WHEN s.customer_number = '' THEN CAST(s.id AS TEXT) ELSE s.customer_number END"
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        UPDATE {CASE} SET
+            signal_count = a.n, claim_count = a.claims,
+            has_housing = (a.housing = 1), has_water = (a.water = 1), has_energy = (a.energy = 1),
+            has_health_insurance = (a.health = 1), sector_count = a.housing + a.water + a.energy + a.health,
+            total_euros = a.euros, max_days_in_arrears = a.days,
+            crisis = (a.crisis = 1), shut_off = (a.shut_off = 1), end_of_supply = (a.end_of_supply = 1),
+            warm_transfer = (a.warm = 1), youngest_birth_date = a.youngest,
+            first_received_at = a.first, last_signal_at = a.last, touched_at = %s,
+            urgent_since = CASE WHEN {CASE}.urgent_since IS NULL OR {CASE}.urgent_since > a.urgent
+                THEN a.urgent ELSE {CASE}.urgent_since END
+        FROM (
+            SELECT q.case_id, SUM(q.n) AS n, COUNT(*) AS claims, MAX(q.housing) AS housing, MAX(q.water) AS water,
+                MAX(q.energy) AS energy, MAX(q.health) AS health, CAST(ROUND(SUM(q.amount)) AS INTEGER) AS euros,
+                MAX(q.days) AS days, MAX(q.crisis) AS crisis, MAX(q.shut_off) AS shut_off,
+                MAX(q.end_of_supply) AS end_of_supply, MAX(q.warm) AS warm, MAX(q.youngest) AS youngest,
+                MIN(q.first) AS first, MAX(q.last) AS last, MIN(q.urgent) AS urgent
+            FROM (
+                SELECT l.case_id, COUNT(*) AS n, MAX(s.amount) AS amount,
+                    {_flag("s.signal_type = 'rent'")} AS housing, {_flag("s.signal_type = 'water'")} AS water,
+                    {_flag("s.signal_type IN ('electricity', 'gas', 'heat')")} AS energy,
+                    {_flag("s.signal_type = 'health_insurance'")} AS health,
+                    MAX(s.days_in_arrears) AS days, {_flag("s.crisis")} AS crisis,
+                    {_flag("s.kind = 'shut_off'")} AS shut_off, {_flag("s.kind = 'end_of_supply'")} AS end_of_supply,
+                    {_flag("s.warm_transfer")} AS warm, MAX(s.birth_date) AS youngest,
+                    MIN(s.received_at) AS first, MAX(s.received_at) AS last,
+                    MIN(CASE WHEN s.crisis OR s.kind = 'shut_off' THEN s.received_at END) AS urgent
+                FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
+                WHERE l.case_id IN ({affected})
+                GROUP BY l.case_id, COALESCE(s.partner_id, 0), s.signal_type, {claim}
+            ) q
+            GROUP BY q.case_id
+        ) a
+        WHERE {CASE}.id = a.case_id
+        """,
+        [now],
+    )
+
+
+def _history(cursor: object, deliveries: str, now: datetime) -> None:
+    """Step 5a: one history row per case for this run: opened, updated quietly, or news. News on a
+    case made earlier is marked for its handler."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {EVENT} (case_id, at, event, from_status, to_status, detail)
+        SELECT l.case_id, %s,
+            CASE WHEN c.opened_at = %s THEN 'opened' WHEN MIN(CASE WHEN l.quiet THEN 1 ELSE 0 END) = 1 THEN 'updated'
+                 ELSE 'news' END,
+            '', c.status, CAST(COUNT(*) AS TEXT)
+        FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id JOIN {CASE} c ON c.id = l.case_id
+        WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s
+        GROUP BY l.case_id, c.opened_at, c.status
+        """,
+        [now, now, now],
+    )
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        UPDATE {CASE} SET has_news = TRUE
+        WHERE opened_at < %s AND id IN (
+            SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
+            WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s AND NOT l.quiet
+        )
+        """,
+        [now, now],
+    )
+
+
+def _earlier(cursor: object, now: datetime) -> None:
+    """Step 5b (R18): how many cases at the address closed in the past 6 months, for new cases."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        UPDATE {CASE} SET earlier_cases = (
+            SELECT COUNT(*) FROM {CASE} e
+            WHERE e.municipal_party_id = {CASE}.municipal_party_id AND e.postcode = {CASE}.postcode
+              AND e.house_number = {CASE}.house_number AND e.addition_key = {CASE}.addition_key
+              AND NOT e.is_open AND e.closed_at >= %s
+        )
+        WHERE touched_at = %s AND opened_at = %s
+        """,
+        [now - EARLIER_PERIOD, now, now],
+    )
+
+
+def _mark_grouped(cursor: object, deliveries: str, now: datetime) -> None:
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {GroupedDelivery._meta.db_table} (delivery_id, grouped_at)
+        SELECT d.id, %s FROM {Delivery._meta.db_table} d WHERE d.id IN ({deliveries}) AND d.status = %s
+        ON CONFLICT DO NOTHING
+        """,
+        [now, DeliveryStatus.DONE.value],
+    )
+
+
+def ungrouped_deliveries(limit: int = 500) -> list[int]:
+    """Processed deliveries with admitted signals whose grouping has not run (the sweep's work)."""
+    return list(
+        Delivery.objects.filter(status=DeliveryStatus.DONE, accepted__gt=0)
+        .exclude(pk__in=GroupedDelivery.objects.values("delivery_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
