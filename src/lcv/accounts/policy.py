@@ -57,6 +57,8 @@ class Action(enum.StrEnum):
     MANAGE_PEOPLE = "people.manage"  # the contact: invite colleagues, their working roles, deactivate
     MANAGE_ALL_PEOPLE = "people.manage_all"  # the helpdesk: everyone's account
     EDIT_OWN_SETTINGS = "account.settings"  # anyone: own consent to be shown in the directory
+    HANDLE_CASES = "case.handle"  # R19: a handler of the municipal party, joint arrangement or executor
+    MANAGE_CASE_SETTINGS = "case.settings"  # the municipal party's contact: trays, weights, mandates, letter
 
 
 RULES: dict[Action, Rule] = {
@@ -80,6 +82,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_PEOPLE: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.MANAGE_ALL_PEOPLE: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
     Action.EDIT_OWN_SETTINGS: Rule(frozenset(), Scope.ANY_MEMBER),
+    Action.HANDLE_CASES: Rule(frozenset({Role.HANDLER}), Scope.OWN),
+    Action.MANAGE_CASE_SETTINGS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -77,6 +77,15 @@ ACTION_LABELS = {
     "signals.delivery_viewed": _("Aanlevering bekeken"),
     "signals.error_report_downloaded": _("Foutenrapport gedownload"),
     "signals.postcodes_imported": _("Postcodetabel ingelezen"),
+    # cases
+    "cases.closed": _("Zaak afgesloten"),
+    "cases.reopened": _("Zaak heropend"),
+    "cases.settings_changed": _("Instellingen zaakbehandeling gewijzigd"),
+    "cases.tray_changed": _("Werkbak of triageregel gewijzigd"),
+    "cases.mandate_recorded": _("Mandaat voor een uitvoerder vastgelegd"),
+    "cases.mandate_ended": _("Mandaat voor een uitvoerder beëindigd"),
+    "cases.letter_template_changed": _("Brieftekst gewijzigd"),
+    "cases.exported": _("Werkbak geëxporteerd"),
 }
 ACTION_FALLBACK = _("Andere handeling")
 
@@ -88,6 +97,7 @@ OBJECT_LABELS = {
     "organisations.changerequest": _("Wijzigingsverzoek {number}"),
     "registrations.registration": _("Aanmelding {number}"),
     "agreements.agreement": _("Overeenkomst {number}"),
+    "cases.case": _("Zaak {number}"),
     "agreements.addendum": _("Addendum {number}"),
     "agreements.localcovenant": _("Lokaal convenant {number}"),
     "agreements.agreementtemplate": _("Sjabloon {name}"),
