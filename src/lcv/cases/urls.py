@@ -1,6 +1,4 @@
-from django.urls import path
 
-from lcv.cases import views
 
 app_name = "cases"
 
