@@ -75,14 +75,15 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
     if not delivery_ids:
         return Grouped(0, 0, 0)
     now = now or timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite: naive UTC)
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             deliveries = _in(sorted(set(delivery_ids)))
-            new_cases = _open_cases(cursor, deliveries, now)
-            linked = _link(cursor, deliveries, now)
-            _mark_grouped(cursor, deliveries, now)
+            new_cases = _open_cases(cursor, deliveries, stamp)
+            linked = _link(cursor, deliveries, stamp)
+            _mark_grouped(cursor, deliveries, stamp)
             if not linked:
                 return Grouped(new_cases, 0, 0)
             _persons(cursor, deliveries)
@@ -90,9 +91,9 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
                 f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
                 f"WHERE s.delivery_id IN ({deliveries})"
             )
-            _aggregate(cursor, affected, now)
-            _history(cursor, deliveries, now)
-            _earlier(cursor, now)
+            _aggregate(cursor, affected, stamp)
+            _history(cursor, deliveries, stamp)
+            _earlier(cursor, now, stamp)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
         matching.set_entry(cases, now=now)
@@ -114,7 +115,7 @@ def _same_household(case: str) -> str:
     )
 
 
-def _open_cases(cursor: object, deliveries: str, now: datetime) -> int:
+def _open_cases(cursor: object, deliveries: str, now: object) -> int:
     """Step 1: a case for every household of these signals that has no open case. A concurrent run
     that made the same case first wins; this one then does nothing for it (ON CONFLICT)."""
     akey = _addition_sql("s")
@@ -135,7 +136,7 @@ def _open_cases(cursor: object, deliveries: str, now: datetime) -> int:
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
 
-def _link(cursor: object, deliveries: str, now: datetime) -> int:
+def _link(cursor: object, deliveries: str, now: object) -> int:
     """Step 2: every signal into its household's open case. Quiet: the case already holds this
     partner's claim (customer number, type) with an amount at least as high, and it is no
     shut-off or end-of-supply signal."""
@@ -186,7 +187,7 @@ def _flag(condition: str) -> str:
     return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _aggregate(cursor: object, affected: str, now: datetime) -> None:
+def _aggregate(cursor: object, affected: str, now: object) -> None:
     """Step 4: the counters and flags of the affected cases, from all their signals. A claim (one
     partner's customer number and type; without a number, the signal itself) counts once, at its
     highest amount."""
@@ -231,7 +232,7 @@ def _aggregate(cursor: object, affected: str, now: datetime) -> None:
     )
 
 
-def _history(cursor: object, deliveries: str, now: datetime) -> None:
+def _history(cursor: object, deliveries: str, now: object) -> None:
     """Step 5a: one history row per case for this run: opened, updated quietly, or news. News on a
     case made earlier is marked for its handler."""
     cursor.execute(  # type: ignore[attr-defined]
@@ -259,7 +260,7 @@ def _history(cursor: object, deliveries: str, now: datetime) -> None:
     )
 
 
-def _earlier(cursor: object, now: datetime) -> None:
+def _earlier(cursor: object, now: datetime, stamp: object) -> None:
     """Step 5b (R18): how many cases at the address closed in the past 6 months, for new cases."""
     cursor.execute(  # type: ignore[attr-defined]
         f"""
@@ -271,11 +272,11 @@ def _earlier(cursor: object, now: datetime) -> None:
         )
         WHERE touched_at = %s AND opened_at = %s
         """,
-        [now - EARLIER_PERIOD, now, now],
+        [connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD), stamp, stamp],
     )
 
 
-def _mark_grouped(cursor: object, deliveries: str, now: datetime) -> None:
+def _mark_grouped(cursor: object, deliveries: str, now: object) -> None:
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO {GroupedDelivery._meta.db_table} (delivery_id, grouped_at)
