@@ -183,7 +183,8 @@ class BrpClient:
             duration = round((time.monotonic() - started) * 1000)
             if status is None:
                 status = getattr(self._local, "status", None)
-            logger.info("BRP %s: %s, HTTP %s, %d ms", body["type"], outcome, status, duration)
+            level = logging.DEBUG if outcome == BrpQuery.Outcome.ANSWERED else logging.WARNING
+            logger.log(level, "BRP %s: %s, HTTP %s, %d ms", body["type"], outcome, status, duration)
             self.recorder(
                 context=context,
                 query_type=body["type"],

@@ -43,9 +43,12 @@ class Answer:
         return "application/json; charset=utf-8" if self.status == 200 else "application/problem+json"
 
 
-def problem(status: int, title: str, code: str, **extra: Any) -> Answer:
+INSTANCE = "http://127.0.0.1/personen"  # the spec wants a full URI; the server sets its own
+
+
+def problem(status: int, title: str, code: str, instance: str = INSTANCE, **extra: Any) -> Answer:
     body = {"type": f"https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.{status // 100}", "title": title}
-    return Answer(status, body | {"status": status, "instance": "/personen", "code": code} | extra)
+    return Answer(status, body | {"status": status, "instance": instance, "code": code} | extra)
 
 
 def invalid(params: list[dict[str, str]]) -> Answer:
@@ -155,8 +158,15 @@ class Service:
         self.residents = Residents(residents)
         self.api_key = api_key
         self.api_key_header = api_key_header
+        self.instance = INSTANCE
 
     def answer(self, *, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        found = self._answer(method=method, path=path, headers=headers, body=body)
+        if found.status != 200:
+            found.body["instance"] = self.instance
+        return found
+
+    def _answer(self, *, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
         if path.split("?")[0].rstrip("/") != "/personen":
             return problem(404, "Opgevraagde resource bestaat niet.", "notFound")
         if method != "POST":
@@ -224,6 +234,8 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], service: Service):
         self.service = service
         super().__init__(address, _Handler)
+        host, port = self.server_address[:2]
+        service.instance = f"http://{host!s}:{port}/personen"
 
 
 @dataclass
