@@ -259,7 +259,9 @@ BRP_CLIENT_KEY = env.string("BRP_CLIENT_KEY", "", "PEM private key of `BRP_CLIEN
 BRP_CA_BUNDLE = env.string(
     "BRP_CA_BUNDLE", "", "PEM file of the CAs that sign the BRP's server certificate (empty: the system's)."
 )
-BRP_TIMEOUT_SECONDS = env.integer("BRP_TIMEOUT_SECONDS", 5, "Seconds to wait for the BRP before it counts as unavailable.")
+BRP_TIMEOUT_SECONDS = env.integer(
+    "BRP_TIMEOUT_SECONDS", 5, "Seconds to wait for the BRP before it counts as unavailable."
+)
 if BRP_CLIENT_CERT and not BRP_CLIENT_KEY:
     raise ImproperlyConfigured("BRP_CLIENT_KEY must be set with BRP_CLIENT_CERT.")
 # Extra `lcv` commands that `lcv serve` starts and keeps running beside the site (core knows no app,

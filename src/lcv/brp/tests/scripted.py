@@ -17,8 +17,14 @@ class Script:
     delay: float = 0.0
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    script = Script()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    server: _Server
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -36,9 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class ScriptedServer:
     def __init__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
-        self.server.script = Script()
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -20,7 +20,7 @@ def _free_port() -> int:
 
 def test_the_command_serves_the_demo_residents():
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "lcv.manage", "brp_testservice", "--port", str(port), "--api-key", "k"],
         stdout=subprocess.DEVNULL,
     )
@@ -60,7 +60,12 @@ def test_serve_supervises_the_test_service_only_in_demo_mode_with_the_local_url(
         "import os; from django.conf import settings; import django; django.setup(); "
         "print(settings.LCV_SUPERVISED_COMMANDS)"
     )
-    env = {"LCV_DEMO": "true" if demo else "false", "SECRET_KEY": "x", "BRP_BASE_URL": env_url,
-           "DJANGO_SETTINGS_MODULE": "lcv.settings", "PATH": "/usr/bin:/bin"}  # fmt: skip
-    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    env = {
+        "LCV_DEMO": "true" if demo else "false",
+        "SECRET_KEY": "x",
+        "BRP_BASE_URL": env_url,
+        "DJANGO_SETTINGS_MODULE": "lcv.settings",
+        "PATH": "/usr/bin:/bin",
+    }
+    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert ("brp_testservice" in output) is started

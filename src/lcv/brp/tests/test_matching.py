@@ -39,9 +39,13 @@ def test_ij_and_y_are_the_same():
 
 def test_prefix_in_its_own_field_in_the_surname_or_after_it():
     brp = resident(given="Kees", surname="Bos", prefix="van den")
-    for signalled in (SignalPerson("K.", "Bos", "van den"), SignalPerson("K.", "van den Bos"),
-                      SignalPerson("K.", "Bos, van den"), SignalPerson("K.", "Van Den Bos"),
-                      SignalPerson("K.", "Bos")):  # fmt: skip
+    for signalled in (
+        SignalPerson("K.", "Bos", "van den"),
+        SignalPerson("K.", "van den Bos"),
+        SignalPerson("K.", "Bos, van den"),
+        SignalPerson("K.", "Van Den Bos"),
+        SignalPerson("K.", "Bos"),
+    ):
         assert name_agrees(signalled, brp), signalled
     assert name_agrees(SignalPerson("M.", "Groot", "de"), resident(given="Mila", surname="De Groot"))
     assert split_prefix("", "in 't Veld") == ("in 't", "veld")
@@ -89,16 +93,23 @@ def test_two_of_the_same_name_the_birth_date_decides():
 
 
 def test_a_different_birth_date_is_not_the_person():
-    result = compare(SignalPerson("S.", "Bakker", birth_date=datetime.date(1990, 1, 1)),
-                     [resident(born=datetime.date(1981, 3, 14))], municipality_code=UTRECHT)  # fmt: skip
+    result = compare(
+        SignalPerson("S.", "Bakker", birth_date=datetime.date(1990, 1, 1)),
+        [resident(born=datetime.date(1981, 3, 14))],
+        municipality_code=UTRECHT,
+    )
     assert result.outcome == Outcome.NOT_FOUND
     assert [r.bsn for r in result.candidates] == ["999990007"]  # for the handler to pick from
 
 
 def test_a_partly_unknown_brp_date_agrees_on_its_known_parts():
     signalled = SignalPerson("S.", "Bakker", birth_date=datetime.date(1981, 3, 14))
-    for known, agrees in [(BrpDate("JaarMaandDatum", 1981, 3), True), (BrpDate("JaarDatum", 1981), True),
-                          (BrpDate("DatumOnbekend"), True), (BrpDate("JaarDatum", 1982), False)]:  # fmt: skip
+    for known, agrees in [
+        (BrpDate("JaarMaandDatum", 1981, 3), True),
+        (BrpDate("JaarDatum", 1981), True),
+        (BrpDate("DatumOnbekend"), True),
+        (BrpDate("JaarDatum", 1982), False),
+    ]:
         outcome = compare(signalled, [resident(born=known)], municipality_code=UTRECHT).outcome
         assert (outcome == Outcome.MATCH) is agrees
 
@@ -124,6 +135,7 @@ def test_found_in_another_municipality_is_not_resident():
     )
     other = resident(bsn="999990068", given="Youssef", surname="Amrani", prefix="el")
     result = compare(signalled, [other], [anna], municipality_code=UTRECHT)
+    assert result.resident is not None
     assert (result.outcome, result.bsn, result.resident.municipality_code) == (
         Outcome.NOT_RESIDENT,
         "999990081",
@@ -165,8 +177,11 @@ def test_fold_is_idempotent_and_case_blind(text):
 def test_a_brp_name_written_any_of_the_usual_ways_matches(surname, prefix):
     brp = resident(given="Anna", surname=surname, prefix=prefix)
     plain = fold(surname)
-    for signalled in (SignalPerson("A.", surname.upper(), prefix), SignalPerson("A.", f"{prefix} {surname}".strip()),
-                      SignalPerson("A.", plain, prefix)):  # fmt: skip
+    for signalled in (
+        SignalPerson("A.", surname.upper(), prefix),
+        SignalPerson("A.", f"{prefix} {surname}".strip()),
+        SignalPerson("A.", plain, prefix),
+    ):
         assert name_agrees(signalled, brp)
 
 

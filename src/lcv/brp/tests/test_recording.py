@@ -14,13 +14,13 @@ from lcv.brp.matching import SignalPerson
 from lcv.brp.models import BrpQuery
 from lcv.brp.services import QueryContext
 from lcv.brp.tests.conftest import API_KEY
-from lcv.testing.factories import UserFactory
+from lcv.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_query_of_a_check_is_recorded_without_personal_data(brp_service):
-    user = UserFactory()
+    user = make_user()
     client = BrpClient(brp_service.base_url, api_key=API_KEY)
     person = SignalPerson("A.", "Meijer", birth_date=datetime.date(1964, 1, 30))
     check_person(

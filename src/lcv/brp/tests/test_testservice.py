@@ -5,6 +5,7 @@ schemas, `fields` is applied, and its errors are the spec's problem details (400
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -12,8 +13,8 @@ import requests
 from lcv.brp import spec
 from lcv.brp.demo_residents import DemoResident, load_residents
 from lcv.brp.persons import persoon
-from lcv.brp.testservice import start_test_service
 from lcv.brp.tests.conftest import API_KEY
+from lcv.brp.testservice import start_test_service
 
 HEADERS = {"X-API-KEY": API_KEY, "Content-Type": "application/json; charset=utf-8"}
 ADDRESS = {
@@ -42,12 +43,19 @@ def assert_problem(response, status):
     "body",
     [
         ADDRESS | {"fields": ["burgerservicenummer", "naam", "geboorte.datum", "adressering"]},
-        {"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "fields": ["naam.geslachtsnaam", "geboorte"],
-         "geslachtsnaam": "meij*", "geboortedatum": "1964-01-30"},
-        {"type": "RaadpleegMetBurgerservicenummer", "burgerservicenummer": ["999990044", "999990056"],
-         "fields": ["naam", "partners", "gemeenteVanInschrijving", "verblijfplaats", "geboorte"]},
+        {
+            "type": "ZoekMetGeslachtsnaamEnGeboortedatum",
+            "fields": ["naam.geslachtsnaam", "geboorte"],
+            "geslachtsnaam": "meij*",
+            "geboortedatum": "1964-01-30",
+        },
+        {
+            "type": "RaadpleegMetBurgerservicenummer",
+            "burgerservicenummer": ["999990044", "999990056"],
+            "fields": ["naam", "partners", "gemeenteVanInschrijving", "verblijfplaats", "geboorte"],
+        },
     ],
-)  # fmt: skip
+)
 def test_answers_validate_against_the_spec(brp_service, body):
     response = post(brp_service, body)
     assert response.status_code == 200
@@ -70,9 +78,15 @@ def test_fields_returns_only_what_was_asked(brp_service):
     body = ADDRESS | {"fields": ["naam.geslachtsnaam", "geboorte.datum"]}
     people = post(brp_service, body).json()["personen"]
     assert people == [
-        {"naam": {"geslachtsnaam": "Bakker"}, "geboorte": {"datum": {"type": "Datum", "datum": "1981-03-14", "langFormaat": "14 maart 1981"}}},
-        {"naam": {"geslachtsnaam": "Bakker"}, "geboorte": {"datum": {"type": "Datum", "datum": "2004-07-02", "langFormaat": "2 juli 2004"}}},
-    ]  # fmt: skip
+        {
+            "naam": {"geslachtsnaam": "Bakker"},
+            "geboorte": {"datum": {"type": "Datum", "datum": "1981-03-14", "langFormaat": "14 maart 1981"}},
+        },
+        {
+            "naam": {"geslachtsnaam": "Bakker"},
+            "geboorte": {"datum": {"type": "Datum", "datum": "2004-07-02", "langFormaat": "2 juli 2004"}},
+        },
+    ]
 
 
 def test_house_letter_and_municipality_filter(brp_service):
@@ -129,9 +143,18 @@ def test_wrong_media_types_are_406_and_415(brp_service):
 
 def test_residents_from_a_file(tmp_path):
     path = tmp_path / "residents.json"
-    person = {"bsn": "999990263", "given_names": "Bo", "surname": "Blom", "birth_date": "1999",
-              "postcode": "1011AB", "house_number": 1, "street": "Dam", "town": "Amsterdam",
-              "municipality_code": "0363", "municipality_name": "Amsterdam"}  # fmt: skip
+    person: dict[str, Any] = {
+        "bsn": "999990263",
+        "given_names": "Bo",
+        "surname": "Blom",
+        "birth_date": "1999",
+        "postcode": "1011AB",
+        "house_number": 1,
+        "street": "Dam",
+        "town": "Amsterdam",
+        "municipality_code": "0363",
+        "municipality_name": "Amsterdam",
+    }
     path.write_text(json.dumps([person]))
     residents = load_residents(path)
     assert residents == [DemoResident(**person)]
