@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "lcv.registrations",
     "lcv.agreements",
     "lcv.signals",
+    "lcv.brp",
     "lcv.cases",
     "lcv.portal",
 ]
@@ -230,6 +231,46 @@ LCV_QUEUE_STUCK_MINUTES = env.integer(
     "LCV_QUEUE_STUCK_MINUTES",
     15,
     "`/gezond/` answers 503 (queue stuck) when a task that may run has waited longer than this.",
+)
+
+# The BRP (Haal Centraal BRP Personen Bevragen v2) for the residence check (R17, docs/brp.md). In
+# demo mode it defaults to the BRP test service that `lcv serve` starts beside the site.
+BRP_TESTSERVICE_PORT = env.integer(
+    "BRP_TESTSERVICE_PORT", 8079, "Port of the local BRP test service that `lcv serve` starts in demo mode."
+)
+BRP_TESTSERVICE_URL = f"http://127.0.0.1:{BRP_TESTSERVICE_PORT}"
+BRP_DEMO_API_KEY = "demo-brp-sleutel"  # the test service's key in demo mode; not a secret
+BRP_BASE_URL = env.string(
+    "BRP_BASE_URL",
+    BRP_TESTSERVICE_URL if LCV_DEMO else "",
+    "Base URL of the BRP Personen API (`POST <url>/personen`). Empty: no BRP, the check is done by hand.",
+    shown="(the local test service `http://127.0.0.1:8079` in demo mode, else empty)",
+).rstrip("/")
+BRP_API_KEY = env.string(
+    "BRP_API_KEY",
+    BRP_DEMO_API_KEY if LCV_DEMO else "",
+    "API key sent to the BRP in the header `BRP_API_KEY_HEADER`.",
+    shown="(the test service's demo key in demo mode, else empty)",
+)
+BRP_API_KEY_HEADER = env.string(
+    "BRP_API_KEY_HEADER", "X-API-KEY", "Header that carries the BRP API key (the spec names no security scheme)."
+)
+BRP_CLIENT_CERT = env.string("BRP_CLIENT_CERT", "", "PEM client certificate for mutual TLS with the BRP (empty: none).")
+BRP_CLIENT_KEY = env.string("BRP_CLIENT_KEY", "", "PEM private key of `BRP_CLIENT_CERT`.")
+BRP_CA_BUNDLE = env.string(
+    "BRP_CA_BUNDLE", "", "PEM file of the CAs that sign the BRP's server certificate (empty: the system's)."
+)
+BRP_TIMEOUT_SECONDS = env.integer(
+    "BRP_TIMEOUT_SECONDS", 5, "Seconds to wait for the BRP before it counts as unavailable."
+)
+if BRP_CLIENT_CERT and not BRP_CLIENT_KEY:
+    raise ImproperlyConfigured("BRP_CLIENT_KEY must be set with BRP_CLIENT_CERT.")
+# Extra `lcv` commands that `lcv serve` starts and keeps running beside the site (core knows no app,
+# so the list lives here): the BRP test service when demo mode points the BRP at it.
+LCV_SUPERVISED_COMMANDS: list[list[str]] = (
+    [["brp_testservice", "--port", str(BRP_TESTSERVICE_PORT), "--api-key", BRP_API_KEY]]
+    if LCV_DEMO and BRP_BASE_URL == BRP_TESTSERVICE_URL
+    else []
 )
 
 BEHIND_TLS_PROXY = env.boolean(

@@ -17,8 +17,17 @@ class Supervisor:
     restart doubles from `delay` up to `max_delay` while the child keeps dying, and is back at
     `delay` once a child has run for `stable` seconds. Every exit and restart is logged."""
 
-    def __init__(self, command: list[str], *, delay: float = 1.0, max_delay: float = 60.0, stable: float = 60.0):
+    def __init__(
+        self,
+        command: list[str],
+        *,
+        delay: float = 1.0,
+        max_delay: float = 60.0,
+        stable: float = 60.0,
+        name: str = "worker",
+    ):
         self.command = command
+        self.name = name
         self.delay = delay
         self.max_delay = max_delay
         self.stable = stable
@@ -49,7 +58,7 @@ class Supervisor:
             if ran >= self.stable:
                 delay = self.delay
             logger.warning(
-                "worker (pid %s) exited with %s after %.0f s; restarting in %.0f s", child.pid, code, ran, delay
+                "%s (pid %s) exited with %s after %.0f s; restarting in %.0f s", self.name, child.pid, code, ran, delay
             )
             if self._stopping.wait(delay):
                 return

@@ -2,7 +2,8 @@
 
 The worker is a child process under a Supervisor: when it dies (killed, out of memory) it is
 started again, with a growing pause if it keeps dying, and the restart is logged; `/gezond/`
-reports the gap meanwhile. Ctrl-C (or SIGTERM) stops both.
+reports the gap meanwhile. Ctrl-C (or SIGTERM) stops both. The `lcv` commands listed in the
+setting `LCV_SUPERVISED_COMMANDS` (in demo mode: the BRP test service) run beside them the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from argparse import ArgumentParser
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -34,16 +36,26 @@ class Command(BaseCommand):
         parser.add_argument("--max-restart-delay", type=float, default=60.0, help="Longest pause between restarts.")
 
     def handle(self, *args: Any, addrport: str, restart_delay: float, max_restart_delay: float, **options: Any) -> None:
-        supervisor = Supervisor(
-            [sys.executable, "-m", "lcv.manage", "worker", "--no-reload", "--no-startup-delay", "--interval", "2"],
-            delay=restart_delay,
-            max_delay=max_restart_delay,
-        )
+        commands = [
+            ["worker", "--no-reload", "--no-startup-delay", "--interval", "2"],
+            *settings.LCV_SUPERVISED_COMMANDS,
+        ]
+        supervisors = [
+            Supervisor(
+                [sys.executable, "-m", "lcv.manage", *command],
+                delay=restart_delay,
+                max_delay=max_restart_delay,
+                name=command[0],
+            )
+            for command in commands
+        ]
         signal.signal(signal.SIGTERM, _interrupt)
-        supervisor.start()
+        for supervisor in supervisors:
+            supervisor.start()
         try:
             call_command("runserver", addrport, use_reloader=False, skip_checks=False)
         except KeyboardInterrupt:
             pass
         finally:
-            supervisor.stop()
+            for supervisor in supervisors:
+                supervisor.stop()
