@@ -63,7 +63,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handler"].choices = [(str(pk), name) for pk, name in handlers]
+        field = self.fields["handler"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(pk), name) for pk, name in handlers]
 
 
 class FilterForm(forms.Form):
@@ -86,7 +88,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Open zaken")), *statuses]
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Open zaken")), *statuses]
 
     def clean_postcode(self) -> str:
         value: str = self.cleaned_data["postcode"].strip()

@@ -70,7 +70,8 @@ def _in(ids: Sequence[int]) -> str:
 
 def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None) -> Grouped:
     """R18: group the admitted signals of these deliveries into cases. Safe to call again."""
-    from lcv.cases import deadlines, matching, priority, triage
+    from lcv.cases import brp_check, deadlines, matching, priority, triage
+    from lcv.cases.tasks import brp_check_party_task
 
     if not delivery_ids:
         return Grouped(0, 0, 0)
@@ -100,6 +101,8 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
         priority.rescore(cases)
         triage.sort_into_trays(cases)
         deadlines.refresh(cases)
+        for party_id in brp_check.prepare(cases):
+            transaction.on_commit(lambda party_id=party_id: brp_check_party_task.enqueue(party_id))  # type: ignore[misc]
     logger.info("grouped deliveries: %s new cases, %s signals linked, %s cases affected", new_cases, linked, count)
     return Grouped(new_cases, linked, count)
 

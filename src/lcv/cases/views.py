@@ -171,7 +171,8 @@ def _handlers(organisation: Organisation) -> list[tuple[int, str]]:
 
 def _log(request: HttpRequest, organisation: Organisation, case: Case, what: str, person: Any = None) -> None:
     """§4: who opened which case (or person), when."""
-    CaseAccess.objects.create(case=case, user_id=request.user.pk, organisation=organisation, what=what, person=person)
+    user: Any = request.user
+    CaseAccess.objects.create(case=case, user=user, organisation=organisation, what=what, person=person)
 
 
 def _render_case(request: HttpRequest, organisation: Organisation, case: Case, **forms: Any) -> HttpResponse:
