@@ -85,3 +85,18 @@ def access_log(organisation: Organisation | None) -> QuerySet[CaseAccess]:
 
 def persons_of(case: Case) -> QuerySet[CasePerson]:
     return case.persons.all()
+
+
+def work_summary(organisation: Organisation) -> dict[str, int]:
+    """The start page's counts for a handler: open cases in the trays, over their term, due within 3
+    working days, and waiting for a handler's look at the BRP check."""
+    from lcv.core.calendar import add_working_days
+
+    today = timezone.localdate()
+    open_cases = visible_cases(organisation).filter(is_open=True, enters_at__lte=timezone.now())
+    return {
+        "open": open_cases.count(),
+        "overdue": open_cases.filter(due_on__lt=today).count(),
+        "due_soon": open_cases.filter(due_on__gte=today, due_on__lte=add_working_days(today, 3)).count(),
+        "mismatches": visible_cases(organisation).filter(is_open=True, brp_status=BrpStatus.MISMATCH).count(),
+    }

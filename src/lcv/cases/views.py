@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,9 +33,10 @@ from lcv.cases.workflow import EVENT_LABELS
 from lcv.core.calendar import add_working_days
 from lcv.core.paging import query_without_page
 from lcv.core.spreadsheet import csv_response
-from lcv.organisations.models import Membership, Organisation
+from lcv.organisations.models import Membership, Organisation, OrganisationKind
 
 PAGE_SIZE = 25
+CASE_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT, OrganisationKind.EXECUTOR)
 
 
 def _organisation(request: HttpRequest) -> Organisation:
@@ -42,6 +44,8 @@ def _organisation(request: HttpRequest) -> Organisation:
     if membership is None:
         raise Http404
     require(request.user, Action.HANDLE_CASES, membership.organisation)
+    if membership.organisation.kind not in CASE_KINDS:
+        raise PermissionDenied  # signal partners and the platform handle no cases (§4)
     return membership.organisation
 
 

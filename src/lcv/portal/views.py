@@ -12,6 +12,7 @@ from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
 from lcv.organisations.selectors import arrangements_of, cosigned_for
 from lcv.registrations.models import Registration, RegistrationStatus
+from lcv.cases.selectors import work_summary
 from lcv.signals.selectors import received_signal_count, recent_deliveries
 
 
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["recent_deliveries"] = list(recent_deliveries(membership.organisation))
     if "handler" in roles:
         context["received_signals"] = received_signal_count(membership.organisation)
+        context["work"] = work_summary(membership.organisation)
     if can(request.user, Action.MANAGE_REGISTRATIONS):
         context["pending_registrations"] = Registration.objects.filter(status=RegistrationStatus.PENDING).count()
         context["pending_changes"] = ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count()

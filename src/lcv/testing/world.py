@@ -23,10 +23,11 @@ from django.db import transaction
 from lcv.accounts.models import User
 from lcv.agreements.generation import generate_agreements
 from lcv.agreements.models import Agreement, AgreementStatus
+from lcv.cases.grouping import group_deliveries
 from lcv.notifications.models import Notice, NoticeKind
 from lcv.organisations.models import Organisation, OrganisationKind, Role, Sector
 from lcv.signals import intake, tokens
-from lcv.signals.models import ApiToken, Delivery
+from lcv.signals.models import ApiToken, Delivery, DeliveryStatus
 from lcv.signals.processing import process_delivery
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 from lcv.testing.signals import csv_bytes, postcode, row
@@ -174,6 +175,8 @@ def build_world() -> World:
         # The municipalities' CAK files (FAQ 29), each with a refused row
         _deliver_file(utrecht, [row(klantnummer="KLANT-CAK-UTRECHT", soort="utrechtcakfout")], cak=True)
         _deliver_file(zeist, [row(klantnummer="KLANT-CAK-ZEIST", soort="zeistcakfout", postcode="3701AA")], cak=True)
+        # R18: the admitted signals grouped into cases (Utrecht: one household, Zeist: one)
+        group_deliveries(list(Delivery.objects.filter(status=DeliveryStatus.DONE).values_list("pk", flat=True)))
     for party, words in (
         (water, ["waterfout", "waterapifout"]),
         (energy, ["energiefout", "energieapifout"]),

@@ -27,6 +27,8 @@ from lcv.accounts.policy import Action, can
 from lcv.accounts.tests.test_url_access import all_url_names
 from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus, Signature
 from lcv.audit.models import AuditEvent
+from lcv.cases.models import Case as CaseModel
+from lcv.cases.models import CaseEvent, CaseStatus, ContactAttempt
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
 from lcv.registrations.models import Registration, RegistrationStatus
 from lcv.signals.models import ApiToken, Delivery, DeliverySource
@@ -85,6 +87,8 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.MANAGE_PEOPLE: (roles(CONTACT), False),  # issue 9: the contact manages its people
     Action.MANAGE_ALL_PEOPLE: (roles(HELPDESK), True),
     Action.EDIT_OWN_SETTINGS: (EVERYONE, False),  # one's own directory consent (R7)
+    Action.HANDLE_CASES: (roles(HANDLER), False),  # R19: the handler works the cases; an analyst sees none (§4)
+    Action.MANAGE_CASE_SETTINGS: (roles(CONTACT), False),  # trays, weights, mandates, letter (issue 11)
 }
 
 
@@ -331,6 +335,52 @@ def _template_windows_url(world: World, party: Party) -> str:
     return reverse("agreements_helpdesk:template_windows", args=[current_template().pk])
 
 
+def _utrecht_case(world: World) -> CaseModel:
+    return CaseModel.objects.filter(municipal_party=world.utrecht.organisation).order_by("pk").first()
+
+
+def _case_link(world: World, party: Party) -> list[str]:
+    return [reverse("cases:case", args=[_utrecht_case(world).pk])]
+
+
+def _on_case(name: str) -> Callable[[World, Party], str]:
+    return lambda w, p: reverse(name, args=[_utrecht_case(w).pk])
+
+
+def _on_person(world: World, party: Party) -> str:
+    case = _utrecht_case(world)
+    return reverse("cases:person", args=[case.pk, case.persons.first().pk])
+
+
+def _case_open(world: World, party: Party) -> None:
+    """Utrecht's case open and in progress, with a reached contact (so every step is possible)."""
+    case = _utrecht_case(world)
+    CaseModel.objects.filter(pk=case.pk).update(
+        status=CaseStatus.IN_PROGRESS, is_open=True, outcome="", closed_at=None, threatening=False
+    )
+    ContactAttempt.objects.get_or_create(
+        case=case,
+        note="ROLENTABEL",
+        defaults={
+            "kind": "phone",
+            "reached": True,
+            "on": timezone.localdate(),
+            "recorded_by": world.utrecht.people[HANDLER],
+        },
+    )
+
+
+def _case_closed(world: World, party: Party) -> None:
+    _case_open(world, party)
+    CaseModel.objects.filter(pk=_utrecht_case(world).pk).update(
+        status=CaseStatus.CLOSED, is_open=False, outcome="advice", closed_at=timezone.now()
+    )
+
+
+def _acted(event: str) -> Callable[[World, Party, User], bool]:
+    return lambda w, p, u: CaseEvent.objects.filter(case=_utrecht_case(w), event=event, actor=u).exists()
+
+
 UPLOAD = csv_bytes([row(klantnummer="ROLENTABEL")])
 DRAFT = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.DRAFT)  # noqa: E731
 RELEASED = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.RELEASED)  # noqa: E731
@@ -546,6 +596,70 @@ VIEW_TABLE: list[Case] = [
         "agreements:addendum_file",
         {MUNICIPALITY: AGREEMENT_PARTIES, PARTNER: AGREEMENT_PARTIES},
         download(_addendum_url("agreements:addendum_file"), (b"%PDF",)),
+    ),
+    # cases (R16-R19): the municipality's handler; Utrecht's one case (the world's water signal)
+    Case(
+        "cases:work",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        page(fixed("cases:work"), _case_link),
+    ),
+    Case(
+        "cases:work#csv",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        page(lambda w, p: reverse("cases:work") + "?formaat=csv", lambda w, p: ["zaaknummer;personen", "Oudegracht"]),
+    ),
+    Case(
+        "cases:mismatches",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        page(fixed("cases:mismatches"), lambda w, p: ["BRP-controle beoordelen"]),
+    ),
+    Case(
+        "cases:case", {MUNICIPALITY: roles(HANDLER)}, page(_on_case("cases:case"), lambda w, p: ["Oudegracht", "Berg"])
+    ),
+    Case("cases:person", {MUNICIPALITY: roles(HANDLER)}, page(_on_person, lambda w, p: ["Berg", "BSN"])),
+    Case(
+        "cases:attempt",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(
+            _case_open,
+            post(
+                _on_case("cases:attempt"),
+                lambda w, p, u: {"kind": "phone", "reached": "ja", "on": "2026-03-22"},
+                _acted("attempt"),
+            ),
+        ),
+    ),
+    Case(
+        "cases:note",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(_case_open, post(_on_case("cases:note"), lambda w, p, u: {"text": "ROLENTABEL"}, _acted("note"))),
+    ),
+    Case(
+        "cases:assign",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(_case_open, post(_on_case("cases:assign"), lambda w, p, u: {"handler": str(u.pk)}, _acted("assign"))),
+    ),
+    Case(
+        "cases:threatening",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(_case_open, post(_on_case("cases:threatening"), lambda w, p, u: {}, _acted("threatening"))),
+    ),
+    Case(
+        "cases:accept_help",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(_case_open, post(_on_case("cases:accept_help"), lambda w, p, u: {}, _acted("accept_help"))),
+    ),
+    Case(
+        "cases:close",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(_case_open, post(_on_case("cases:close"), lambda w, p, u: {"outcome": "advice"}, _acted("close"))),
+    ),
+    Case(
+        "cases:reopen",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(
+            _case_closed, post(_on_case("cases:reopen"), lambda w, p, u: {"reason": "ROLENTABEL"}, _acted("reopen"))
+        ),
     ),
     # signals: a partner's deliverer; a municipality's handler for its CAK file
     Case(

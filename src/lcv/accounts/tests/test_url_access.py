@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lcv.organisations.models import Organisation, OrganisationKind
 from lcv.testing.auth import assert_refused_for_other_organisations, login_verified
@@ -50,6 +51,8 @@ ANY_LOGGED_IN = {
     "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
     "people:list",  # the own organisation's people (tested in accounts/tests/test_people.py)
     "people:settings",  # the person's own settings
+    "cases:work",  # the cases the person's own organisation may see (tested in cases/tests/test_views.py)
+    "cases:mismatches",
 }
 
 
@@ -111,6 +114,13 @@ POST_ONLY = {
     "agreements_helpdesk:cosigning_executor",
     "agreements_helpdesk:template_windows",
     "signals_tokens:revoke",
+    "cases:assign",
+    "cases:attempt",
+    "cases:note",
+    "cases:threatening",
+    "cases:accept_help",
+    "cases:close",
+    "cases:reopen",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -267,6 +277,41 @@ API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
 def _change_request_new() -> tuple[str, Organisation]:
     organisation = municipality_organisation("0344")
     return reverse("organisations:change_request_new", args=[organisation.pk]), organisation
+
+
+def _case(name: str, *extra: str) -> tuple[str, Organisation]:
+    from lcv.cases.models import Case, CasePerson
+    from lcv.organisations.models import Municipality
+
+    organisation = municipality_organisation("0344")
+    now = timezone.now()
+    case = Case.objects.create(
+        municipal_party=organisation,
+        municipality=Municipality.objects.get(cbs_code="0344"),
+        postcode="3511AB",
+        house_number=12,
+        opened_at=now,
+        first_received_at=now,
+        last_signal_at=now,
+        enters_at=now,
+    )
+    person = CasePerson.objects.create(case=case, surname_key="berg", surname="Berg")
+    args = [case.pk, person.pk] if name == "cases:person" else [case.pk]
+    return reverse(name, args=args), organisation
+
+
+for _name in (
+    "cases:case",
+    "cases:person",
+    "cases:assign",
+    "cases:attempt",
+    "cases:note",
+    "cases:threatening",
+    "cases:accept_help",
+    "cases:close",
+    "cases:reopen",
+):
+    ORGANISATION_SCOPED[_name] = lambda _name=_name: _case(_name)  # type: ignore[misc]
 
 
 def all_url_names() -> set[str]:
