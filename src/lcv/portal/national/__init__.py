@@ -25,7 +25,7 @@ from lcv.agreements.models import Agreement
 from lcv.organisations.models import Organisation
 from lcv.portal.national import loading, parties
 from lcv.portal.national.people import Resident, households_postcodes, postcode_of, residents_of
-from lcv.portal.national.plan import Spec, plan, volumes
+from lcv.portal.national.plan import Plan, Spec, plan, volumes
 from lcv.portal.national.world import KVK_MARK, world
 from lcv.signals.models import Delivery, PostcodeRange, Signal
 
@@ -88,7 +88,7 @@ def build(spec: Spec, say: Callable[[str], None] = lambda _: None) -> Report:
     return report
 
 
-def _load_signals(spec: Spec, plans: dict[str, object], report: Report, step: Callable, say: Callable) -> None:
+def _load_signals(spec: Spec, plans: dict[str, Plan], report: Report, step: Callable, say: Callable) -> None:
     with transaction.atomic():
         with step("deliveries"):
             ids = loading.load_ids()
@@ -98,7 +98,7 @@ def _load_signals(spec: Spec, plans: dict[str, object], report: Report, step: Ca
 
         def rows() -> Iterator[dict[str, object]]:
             for place in world().places:
-                yield from loading.Municipal(spec, place, plans[place.cbs_code], ids, moments).rows(tally)  # type: ignore[arg-type]
+                yield from loading.Municipal(spec, place, plans[place.cbs_code], ids, moments).rows(tally)
 
         def progress(done: int) -> None:
             say(f"  {done:>9,} signals  {time.perf_counter() - started:6.1f} s")

@@ -318,7 +318,7 @@ def write_signals(
     names = [f.attname for f in fields]
     defaults = {f.attname: f.get_default() for f in fields}
     table = connection.ops.quote_name(Signal._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -359,6 +359,9 @@ def _keys_and_indexes_afterwards(cursor: Any, table: str) -> Iterator[None]:
         [table],
     )
     keys = cursor.fetchall()
+    # the deliveries made in this transaction have deferred key checks pending, and PostgreSQL
+    # alters no table with pending trigger events: check them now
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
         "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
@@ -375,6 +378,7 @@ def _keys_and_indexes_afterwards(cursor: Any, table: str) -> Iterator[None]:
         cursor.execute(definition)
     for name, definition in keys:
         cursor.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def finish_deliveries(moments: dict[tuple[int, int], Moment], tally: Tally) -> int:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import F
 from stdnum.nl import bsn
 
@@ -144,8 +145,9 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
 
 @pytest.mark.django_db
 def test_refuses_a_national_volume_on_sqlite_and_a_database_with_other_organisations():
-    with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("national_dataset", stored=1_000_000)
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command("national_dataset", stored=1_000_000)
     municipality_organisation("0344")
     with pytest.raises(CommandError, match="database of its own"):
         _load()
