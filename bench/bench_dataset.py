@@ -78,8 +78,8 @@ def month_bounds(month: date = MONTH) -> tuple[datetime, datetime]:
 
 def plain_insert_select(month: date = MONTH) -> tuple[float, int]:
     """The baseline for grouping the new month's signals into cases: one INSERT ... SELECT of the
-    same rows (id, receiving party, normalised address) into a fresh unlogged-free scratch table,
-    timed with its commit. Returns (seconds, rows)."""
+    same rows (id, receiving party, normalised address) into a fresh scratch table (logged, with a
+    primary key, as a real table is), timed with its commit. Returns (seconds, rows)."""
     from django.db import connection, transaction
 
     low, high = month_bounds(month)
