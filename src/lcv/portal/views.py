@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 
 from lcv.accounts.policy import Action, can, membership_of
 from lcv.agreements.selectors import agreement_counts, to_sign_by
+from lcv.cases.selectors import work_summary
 from lcv.notifications.models import Notice
 from lcv.organisations.models import ChangeRequest, ChangeStatus
 from lcv.organisations.selectors import arrangements_of, cosigned_for
 from lcv.registrations.models import Registration, RegistrationStatus
-from lcv.cases.selectors import work_summary
 from lcv.signals.selectors import received_signal_count, recent_deliveries
 
 

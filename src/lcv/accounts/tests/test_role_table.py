@@ -336,7 +336,7 @@ def _template_windows_url(world: World, party: Party) -> str:
 
 
 def _utrecht_case(world: World) -> CaseModel:
-    return CaseModel.objects.filter(municipal_party=world.utrecht.organisation).order_by("pk").first()
+    return CaseModel.objects.filter(municipal_party=world.utrecht.organisation).order_by("pk")[0]
 
 
 def _case_link(world: World, party: Party) -> list[str]:
@@ -349,7 +349,7 @@ def _on_case(name: str) -> Callable[[World, Party], str]:
 
 def _on_person(world: World, party: Party) -> str:
     case = _utrecht_case(world)
-    return reverse("cases:person", args=[case.pk, case.persons.first().pk])
+    return reverse("cases:person", args=[case.pk, case.persons.get().pk])
 
 
 def _case_open(world: World, party: Party) -> None:

@@ -137,11 +137,13 @@ def test_an_executor_sees_exactly_its_mandated_cases_and_none_after_the_mandate(
     mandate.trays.add(urgent)
     other = chain_case(14)
     Case.objects.update(brp_status=BrpStatus.MATCHED)
-    assert case.tray_id == urgent.pk and other.tray_id != urgent.pk
+    assert case.tray_id == urgent.pk
+    assert other.tray_id != urgent.pk
     assert client.get(reverse("cases:case", args=[case.pk])).status_code == 200
     assert client.get(reverse("cases:case", args=[other.pk])).status_code == 404
     body = client.get(reverse("cases:work")).content.decode()
-    assert f"Zaak {case.pk}<" in body and f"Zaak {other.pk}<" not in body
+    assert f"Zaak {case.pk}<" in body
+    assert f"Zaak {other.pk}<" not in body
     # without BRP access the executor sees a case only once the BRP check is done
     Case.objects.filter(pk=case.pk).update(brp_status=BrpStatus.PENDING)
     assert client.get(reverse("cases:case", args=[case.pk])).status_code == 404
