@@ -43,3 +43,10 @@ def reset_password_of(settings, django_capture_on_commit_callbacks):
             request_password_reset(email=email)
 
     return request
+
+
+@pytest.fixture(autouse=True)
+def _no_brp_unless_asked(settings):
+    # demo mode points the BRP client at the local test service of `lcv serve`; a test must not
+    # reach one that happens to run. Tests of the BRP check start their own (lcv.brp.testservice).
+    settings.BRP_BASE_URL = ""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import close_old_connections, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lcv.brp.check import Address, check_person
@@ -123,7 +123,8 @@ def _store(case_id: int, results: list[Checked], known: Callable[[int, list[str]
     if unavailable:
         case.brp_status = BrpStatus.RETRYING
         case.brp_attempts += 1
-        case.save(update_fields=["brp_status", "brp_attempts"])
+        case.brp_retry_at = now + pause(case.brp_attempts)
+        case.save(update_fields=["brp_status", "brp_attempts", "brp_retry_at"])
         CaseEvent.objects.create(case=case, at=now, event="brp_waiting", from_status=case.status, to_status=case.status)
         return str(case.brp_status)
     case.brp_status = case_status([p.brp_status for p in persons.values()])
@@ -163,9 +164,17 @@ def check_case(case: Case, client: BrpClient, known: Callable[[int, list[str]], 
 
 
 def _due_for_check(party_id: int) -> QuerySet[Case]:
-    return Case.objects.filter(municipal_party_id=party_id, is_open=True, brp_status__in=WAITING).select_related(
-        "municipality"
-    )
+    """The party's cases waiting for the check; one that waits after an unavailable BRP only once
+    its pause is over."""
+    now = timezone.now()
+    waiting = Q(brp_status=BrpStatus.PENDING) | Q(brp_status=BrpStatus.RETRYING, brp_retry_at__lte=now)
+    return Case.objects.filter(waiting, municipal_party_id=party_id, is_open=True).select_related("municipality")
+
+
+def parties_to_retry() -> list[int]:
+    """Parties with cases whose pause after an unavailable BRP is over (the periodic retry)."""
+    cases = Case.objects.filter(is_open=True, brp_status=BrpStatus.RETRYING, brp_retry_at__lte=timezone.now())
+    return sorted(set(cases.values_list("municipal_party_id", flat=True)))
 
 
 def check_party(

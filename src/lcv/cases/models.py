@@ -173,6 +173,8 @@ class Case(models.Model):
     brp_status = models.CharField(max_length=15, choices=BrpStatus.choices, db_default=BrpStatus.PENDING)
     brp_attempts = models.PositiveSmallIntegerField(db_default=0)
     brp_checked_at = models.DateTimeField(null=True, blank=True)
+    # while the BRP is unavailable: the next try, after a pause that grows with brp_attempts
+    brp_retry_at = models.DateTimeField(null=True, blank=True)
     # the last grouping run that changed it: the run's later steps find their cases by it
     touched_at = models.DateTimeField(null=True, blank=True)
 

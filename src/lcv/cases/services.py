@@ -222,15 +222,21 @@ def reopen(*, case_id: int, actor: Any, reason: str) -> Step:
 
 
 @transaction.atomic
-def resolve_person(*, case_id: int, person_id: int, actor: Any, bsn: str = "", not_resident: bool = False) -> Step:
-    """R17, the mismatch tray: the handler picks the person the BRP returned, or confirms that the
-    signalled person does not live here (which proposes the outcome "geen inwoner")."""
+def resolve_person(
+    *, case_id: int, person_id: int, actor: Any, bsn: str = "", not_resident: bool = False, by_hand: bool = False
+) -> Step:
+    """R17, the mismatch tray: the handler picks the person the BRP returned, judges by hand that
+    the person lives here (no BSN), or confirms that the signalled person does not live here
+    (which proposes the outcome "geen inwoner")."""
     case = _locked(case_id)
     person = CasePerson.objects.select_for_update().get(pk=person_id, case=case)
     if not_resident:
         person.brp_status = BrpStatus.NOT_RESIDENT
         case.proposed_outcome = Outcome.NOT_RESIDENT
         detail = _("woont niet op dit adres")
+    elif by_hand:
+        person.brp_status = BrpStatus.MANUAL
+        detail = _("woont hier volgens de behandelaar")
     else:
         if not bsn:
             raise CaseError(_("Kies de persoon uit de BRP, of bevestig dat de persoon hier niet woont."))

@@ -36,21 +36,31 @@ register(
 
 @task()
 def brp_check_party_task(party_id: int) -> dict[str, int]:
-    """R17: check a party's cases waiting for the BRP; while the BRP is unavailable, try again
-    later with a growing pause (the cases show that the check waits)."""
-    from django.db.models import Max
-    from django.utils import timezone
+    """R17: check a party's cases waiting for the BRP. While the BRP is unavailable the cases show
+    that the check waits; the periodic retry below tries them again after a growing pause."""
+    from lcv.cases.brp_check import check_party
 
-    from lcv.cases.brp_check import check_party, pause
-    from lcv.cases.models import BrpStatus, Case
+    return {str(k): v for k, v in check_party(party_id, known=_debt_help_known).items()}
 
-    counts = check_party(party_id, known=_debt_help_known)
-    if counts.get(BrpStatus.RETRYING):
-        attempts = Case.objects.filter(municipal_party_id=party_id, brp_status=BrpStatus.RETRYING).aggregate(
-            n=Max("brp_attempts")
-        )["n"]
-        brp_check_party_task.using(run_after=timezone.now() + pause(attempts or 1)).enqueue(party_id)
-    return counts
+
+@task()
+def retry_brp_checks_task() -> int:
+    from lcv.cases.brp_check import parties_to_retry
+
+    parties = parties_to_retry()
+    for party_id in parties:
+        brp_check_party_task.enqueue(party_id)
+    return len(parties)
+
+
+register(
+    Job(
+        name="retry_brp_checks",
+        task_path="lcv.cases.tasks.retry_brp_checks_task",
+        every=timedelta(minutes=5),
+        catch_up=timedelta(minutes=5),
+    )
+)
 
 
 def _debt_help_known(party_id: int, bsns: list[str]) -> set[str]:

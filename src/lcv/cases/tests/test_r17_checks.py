@@ -111,6 +111,11 @@ def test_r17_an_unavailable_brp_leaves_the_case_waiting_and_it_is_checked_later(
     assert str(case.get_brp_status_display()) == "BRP niet bereikbaar, wordt opnieuw geprobeerd"
     assert brp_check.pause(1) < brp_check.pause(3) <= brp_check.MAX_PAUSE
     settings.BRP_BASE_URL = real
+    # not before its pause is over
+    assert brp_check.check_party(chain.utrecht.pk, workers=1) == {}
+    assert brp_check.parties_to_retry() == []
+    Case.objects.filter(pk=case.pk).update(brp_retry_at=case.brp_retry_at - brp_check.pause(1))
+    assert brp_check.parties_to_retry() == [chain.utrecht.pk]
     assert brp_check.check_party(chain.utrecht.pk, workers=1) == {BrpStatus.MATCHED: 1}
 
 
