@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("lcv.agreements.urls_helpdesk")),
     path("", include("lcv.signals.urls")),
     path("", include("lcv.signals.urls_tokens")),
+    path("", include("lcv.debthelp.urls")),
     path("api/v1/", api.urls),
     path("beheer/audit/", include("lcv.portal.urls_audit")),
     path("dev/mail/", include("lcv.portal.urls_devmail")),

@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     MANAGE_PEOPLE = "people.manage"  # the contact: invite colleagues, their working roles, deactivate
     MANAGE_ALL_PEOPLE = "people.manage_all"  # the helpdesk: everyone's account
     EDIT_OWN_SETTINGS = "account.settings"  # anyone: own consent to be shown in the directory
+    MANAGE_DEBT_HELP_LIST = "debt_help.manage"  # R17: a municipal party's list known at its debt-help service
 
 
 RULES: dict[Action, Rule] = {
@@ -80,6 +81,7 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_PEOPLE: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.MANAGE_ALL_PEOPLE: Rule(frozenset({Role.HELPDESK}), Scope.PLATFORM),
     Action.EDIT_OWN_SETTINGS: Rule(frozenset(), Scope.ANY_MEMBER),
+    Action.MANAGE_DEBT_HELP_LIST: Rule(frozenset({Role.CONTACT, Role.HANDLER}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -77,6 +77,9 @@ ACTION_LABELS = {
     "signals.delivery_viewed": _("Aanlevering bekeken"),
     "signals.error_report_downloaded": _("Foutenrapport gedownload"),
     "signals.postcodes_imported": _("Postcodetabel ingelezen"),
+    # debt-help check (R17)
+    "debthelp.list_replaced": _("Lijst van inwoners bekend bij schuldhulpverlening vervangen"),
+    "debthelp.list_refused": _("Lijst van inwoners bekend bij schuldhulpverlening geweigerd (niets vervangen)"),
 }
 ACTION_FALLBACK = _("Andere handeling")
 
@@ -93,6 +96,7 @@ OBJECT_LABELS = {
     "agreements.agreementtemplate": _("Sjabloon {name}"),
     "signals.delivery": _("Aanlevering {number}"),
     "signals.apitoken": _("API-sleutel {number}"),
+    "debthelp.debthelplist": _("Schuldhulplijst {number}"),
 }
 OBJECT_FALLBACK = _("Gegeven nr. {number}")
 NAMED = frozenset({"accounts.user", "organisations.organisation", "agreements.agreementtemplate"})
