@@ -50,6 +50,7 @@ ANY_LOGGED_IN = {
     "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
     "people:list",  # the own organisation's people (tested in accounts/tests/test_people.py)
     "people:settings",  # the person's own settings
+    "debthelp:index",  # the own municipal party's debt-help list (tested in debthelp/tests/test_views.py)
 }
 
 
