@@ -28,7 +28,7 @@ def upload(parties, bsns, party="utrecht", actor="utrecht_contact", **kwargs):
 
 def all_cells() -> str:
     """Every value of every table of the database, as one text."""
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
