@@ -85,7 +85,7 @@ def read_bsns(content: bytes) -> Parsed:
     if len(content) > MAX_BYTES:
         parsed.problem(_("Het bestand is groter dan 5 MB. Een lijst van burgerservicenummers is veel kleiner."))
         return parsed
-    if content.count(b"\n") > MAX_LINES:
+    if max(content.count(b"\n"), content.count(b"\r")) > MAX_LINES:
         parsed.problem(_("Het bestand heeft meer dan %(max)d regels.") % {"max": MAX_LINES})
         return parsed
     text = _text(content, parsed)
@@ -93,6 +93,9 @@ def read_bsns(content: bytes) -> Parsed:
         return parsed
     seen_content = False
     for line_number, line in enumerate(text.splitlines(), start=1):
+        if line_number > MAX_LINES:  # other line breaks than \n and \r (Unicode ones) count too
+            parsed.problem(_("Het bestand heeft meer dan %(max)d regels.") % {"max": MAX_LINES})
+            break
         cells = _cells(line)
         if not cells:
             continue

@@ -121,6 +121,12 @@ def test_bounds_too_many_lines_are_refused_before_parsing(monkeypatch):
     assert parsed.messages == [f"Het bestand heeft meer dan {MAX_LINES} regels."]
 
 
+@pytest.mark.parametrize("separator", ["\r", "\u2028"])
+def test_bounds_other_line_breaks_count_as_lines_too(separator):
+    content = (separator * (MAX_LINES + 1)).encode()
+    assert read_bsns(content).messages == [f"Het bestand heeft meer dan {MAX_LINES} regels."]
+
+
 def test_bounds_the_largest_allowed_file_reads_quickly():
     import time
 
