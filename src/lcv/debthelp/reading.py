@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from stdnum.exceptions import ValidationError
 from stdnum.nl import bsn as stdnum_bsn
 
 MAX_BYTES = 5 * 1024 * 1024  # ~450,000 lines of nine digits: far above any debt-help service
@@ -71,11 +70,12 @@ def _check(number: str, line_number: int, parsed: Parsed) -> str | None:
             % {"line": line_number, "count": len(digits)}
         )
         return None
-    try:
-        return str(stdnum_bsn.validate(digits))
-    except ValidationError:
+    number = digits.zfill(9)
+    # stdnum's own 11-proof on the digits we already cleaned (its validate() cleans again: 3x slower)
+    if int(number) == 0 or stdnum_bsn.checksum(number) != 0:
         parsed.problem(_("Regel %(line)d: geen geldig burgerservicenummer (elfproef).") % {"line": line_number})
         return None
+    return number
 
 
 def read_bsns(content: bytes) -> Parsed:

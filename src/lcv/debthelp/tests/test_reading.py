@@ -30,6 +30,12 @@ def test_r17_eleven_proof_accepts_a_valid_number_and_refuses_any_one_digit_chang
     assert parsed.messages == ["Regel 1: geen geldig burgerservicenummer (elfproef)."]
 
 
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_r17_the_check_agrees_with_python_stdnum_on_any_nine_digits(value):
+    number = f"{value:09d}"
+    assert read_bsns(number.encode()).ok is stdnum_bsn.is_valid(number)
+
+
 @pytest.mark.parametrize(
     "content",
     [
