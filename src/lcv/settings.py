@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "lcv.signals",
     "lcv.brp",
     "lcv.cases",
+    "lcv.debthelp",
     "lcv.portal",
 ]
 
@@ -217,6 +218,13 @@ LCV_XLSX_READ_MEGABYTES = env.integer(
     "LCV_XLSX_READ_MEGABYTES",
     200,
     "Memory (MB) reading one Excel delivery may add to the worker; a file that needs more is refused as unreadable.",
+)
+
+DEBT_HELP_HASH_KEY = env.string(
+    "DEBT_HELP_HASH_KEY",
+    "",
+    "Key of the keyed hash (HMAC-SHA256) that stands in for each BSN of a debt-help list (R17). Empty: derived "
+    "from `SECRET_KEY`. Changing it (or `SECRET_KEY` while this is empty) means every municipality uploads again.",
 )
 
 LCV_WORKER_HEARTBEAT_SECONDS = env.integer(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("lcv.signals.urls_tokens")),
     path("zaken/", include("lcv.cases.urls")),
     path("zaken/", include("lcv.cases.urls_settings")),
+    path("", include("lcv.debthelp.urls")),
     path("api/v1/", api.urls),
     path("beheer/audit/", include("lcv.portal.urls_audit")),
     path("dev/mail/", include("lcv.portal.urls_devmail")),

@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     EDIT_OWN_SETTINGS = "account.settings"  # anyone: own consent to be shown in the directory
     HANDLE_CASES = "case.handle"  # R19: a handler of the municipal party, joint arrangement or executor
     MANAGE_CASE_SETTINGS = "case.settings"  # the municipal party's contact: trays, weights, mandates, letter
+    MANAGE_DEBT_HELP_LIST = "debt_help.manage"  # R17: a municipal party's list known at its debt-help service
 
 
 RULES: dict[Action, Rule] = {
@@ -84,6 +85,7 @@ RULES: dict[Action, Rule] = {
     Action.EDIT_OWN_SETTINGS: Rule(frozenset(), Scope.ANY_MEMBER),
     Action.HANDLE_CASES: Rule(frozenset({Role.HANDLER}), Scope.OWN),
     Action.MANAGE_CASE_SETTINGS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
+    Action.MANAGE_DEBT_HELP_LIST: Rule(frozenset({Role.CONTACT, Role.HANDLER}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance

@@ -86,6 +86,9 @@ ACTION_LABELS = {
     "cases.mandate_ended": _("Mandaat voor een uitvoerder beëindigd"),
     "cases.letter_template_changed": _("Brieftekst gewijzigd"),
     "cases.exported": _("Werkbak geëxporteerd"),
+    # debt-help check (R17)
+    "debthelp.list_replaced": _("Lijst van inwoners bekend bij schuldhulpverlening vervangen"),
+    "debthelp.list_refused": _("Lijst van inwoners bekend bij schuldhulpverlening geweigerd (niets vervangen)"),
 }
 ACTION_FALLBACK = _("Andere handeling")
 
@@ -103,6 +106,7 @@ OBJECT_LABELS = {
     "agreements.agreementtemplate": _("Sjabloon {name}"),
     "signals.delivery": _("Aanlevering {number}"),
     "signals.apitoken": _("API-sleutel {number}"),
+    "debthelp.debthelplist": _("Schuldhulplijst {number}"),
 }
 OBJECT_FALLBACK = _("Gegeven nr. {number}")
 NAMED = frozenset({"accounts.user", "organisations.organisation", "agreements.agreementtemplate"})

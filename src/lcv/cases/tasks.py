@@ -64,4 +64,7 @@ register(
 
 
 def _debt_help_known(party_id: int, bsns: list[str]) -> set[str]:
-    return set()
+    """R17's second check: which of these BSNs the party's debt-help service knows."""
+    from lcv.debthelp.selectors import known_at_debt_help
+
+    return known_at_debt_help(party_id=party_id, bsns=bsns)

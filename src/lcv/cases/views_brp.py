@@ -88,7 +88,7 @@ def lookup(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 def resolve(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     """The handler's decision: the person the BRP returned, "woont hier" by own judgement, or
     "woont hier niet" (which proposes the outcome "geen inwoner")."""
-    organisation, case = _case(request, pk)
+    _organisation, case = _case(request, pk)
     person = _person(case, person_pk)
     choice = request.POST.get("keuze", "")
     offered = request.session.get(SESSION_KEY) or {}

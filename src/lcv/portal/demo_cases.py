@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from lcv.accounts.models import User
 from lcv.cases import brp_check, services
 from lcv.cases.grouping import group_deliveries
-from lcv.cases.models import Case, CaseSettings, CaseStatus
+from lcv.cases.models import Case, CaseSettings
 from lcv.cases.outcomes import ContactKind, Outcome
 from lcv.organisations.models import Organisation, Role
 
@@ -47,9 +49,7 @@ HOUSING_SIGNALS: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, s
 )
 
 
-def _rows(
-    partner: Organisation, signals: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, str]], ...]
-) -> bytes:
+def _rows(signals: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, str]], ...]) -> bytes:
     from lcv.signals.columns import COLUMNS, NAMES
 
     example = {column.name: column.example for column in COLUMNS}
@@ -82,11 +82,11 @@ def _rows(
     return out.getvalue().encode()
 
 
-def _deliver(partner: Organisation | None, deliverer: object, name: str, content: bytes) -> int | None:
+def _deliver(partner: Organisation, deliverer: User | None, name: str, content: bytes) -> int | None:
     from lcv.signals.intake import receive_file
     from lcv.signals.processing import process_delivery
 
-    if partner is None or deliverer is None:
+    if deliverer is None:
         return None
     received = receive_file(organisation=partner, actor=deliverer, file_name=name, content=content)
     return process_delivery(received.delivery.pk).pk
@@ -108,31 +108,28 @@ def _known_at_debt_help(party_id: int, bsns: list[str]) -> set[str]:
     return _debt_help_known(party_id, bsns)
 
 
-def _case(party: Organisation, postcode: str, number: int) -> Case | None:
-    return Case.objects.filter(municipal_party=party, postcode=postcode, house_number=number).order_by("-pk").first()
+def _fresh(party: Organisation, postcode: str, number: int) -> Case | None:
+    """The party's newest case at this address, when nobody has worked it yet."""
+    case = Case.objects.filter(municipal_party=party, postcode=postcode, house_number=number).order_by("-pk").first()
+    if case is None or case.events.exclude(event__in=AUTOMATIC).exists():
+        return None
+    return case
 
 
-def _untouched(case: Case | None) -> bool:
-    return (
-        case is not None
-        and not case.events.exclude(event__in=["opened", "updated", "news", "brp_checked", "debt_help"]).exists()
-    )
+AUTOMATIC = ("opened", "updated", "news", "brp_checked", "brp_waiting", "debt_help")
 
 
-def _work(party: Organisation, handler: object) -> None:
+def _work(party: Organisation, handler: User) -> None:
     """Utrecht's handler already worked some cases: in progress, help accepted, closed."""
     today = timezone.localdate()
-    visser = _case(party, "3511AC", 40)  # one failed phone call: in progress
-    if _untouched(visser):
-        services.record_attempt(
+    attempt = services.record_attempt
+    if (visser := _fresh(party, "3511AC", 40)) is not None:  # one failed phone call: in progress
+        attempt(
             case_id=visser.pk, actor=handler, kind=ContactKind.PHONE, reached=False, on=today, part_of_day="morning"
         )
-    mulder = _case(party, "3512AB", 18)  # reached at home, accepted help: the 8-week term runs
-    if _untouched(mulder):
-        services.record_attempt(
-            case_id=mulder.pk, actor=handler, kind=ContactKind.LETTER, reached=False, on=today - timedelta(days=6)
-        )
-        services.record_attempt(
+    if (mulder := _fresh(party, "3512AB", 18)) is not None:  # reached at home, accepted help: 8 weeks run
+        attempt(case_id=mulder.pk, actor=handler, kind=ContactKind.LETTER, reached=False, on=today - timedelta(days=6))
+        attempt(
             case_id=mulder.pk,
             actor=handler,
             kind=ContactKind.HOME_VISIT,
@@ -141,51 +138,35 @@ def _work(party: Organisation, handler: object) -> None:
             part_of_day="afternoon",
         )
         services.accept_help(case_id=mulder.pk, actor=handler, on=today - timedelta(days=2))
-    smit = _case(party, "3512AA", 5)  # warm transfer, reached, helped with a payment plan: closed
-    if _untouched(smit):
-        services.record_attempt(
-            case_id=smit.pk, actor=handler, kind=ContactKind.PHONE, reached=True, on=today - timedelta(days=1)
-        )
+    if (smit := _fresh(party, "3512AA", 5)) is not None:  # warm transfer, helped with a plan: closed
+        attempt(case_id=smit.pk, actor=handler, kind=ContactKind.PHONE, reached=True, on=today - timedelta(days=1))
         services.close(case_id=smit.pk, actor=handler, outcome=Outcome.ADVICE)
-    peters = _case(party, "3584ZZ", 12)  # three attempts, never reached: closed without feedback
-    if _untouched(peters):
+    if (peters := _fresh(party, "3584ZZ", 12)) is not None:  # never reached: closed, nothing fed back
         for days, kind in ((9, ContactKind.LETTER), (5, ContactKind.PHONE), (1, ContactKind.HOME_VISIT)):
-            services.record_attempt(
-                case_id=peters.pk, actor=handler, kind=kind, reached=False, on=today - timedelta(days=days)
-            )
+            attempt(case_id=peters.pk, actor=handler, kind=kind, reached=False, on=today - timedelta(days=days))
         services.close(case_id=peters.pk, actor=handler, outcome=Outcome.NO_CONTACT)
-    van_dijk = _case(party, "3511BA", 7)
-    if _untouched(van_dijk) and van_dijk.status == CaseStatus.NEW:
+    if (van_dijk := _fresh(party, "3511BA", 7)) is not None and van_dijk.handler_id is None:
         services.assign(case_id=van_dijk.pk, handler=handler, actor=handler)
 
 
-def load_demo_cases(organisations: dict[str, Organisation], member: object) -> int:
+def load_demo_cases(organisations: dict[str, Organisation], member: Callable[[Organisation, Role], User | None]) -> int:
     """Deliver the energy and housing files, group every demo delivery, run the BRP check and do
     the handler's earlier work. Returns the number of Utrecht's cases."""
     from lcv.signals.models import Delivery, DeliveryStatus
 
     utrecht = organisations["utrecht"]
     CaseSettings.objects.get_or_create(municipal_party=utrecht, defaults={"matching": CaseSettings.Matching.DIRECT})
-    deliverer = member  # a function: organisation, role -> user
     for slug, signals, name in (
         ("stroomlijn", ENERGY_SIGNALS, "demo-energie.csv"),
         ("domstadhuur", HOUSING_SIGNALS, "demo-huur.csv"),
     ):
         partner = organisations.get(slug)
-        _deliver(
-            partner,
-            deliverer(partner, Role.DELIVERER) if partner else None,
-            name,
-            _rows(partner, signals) if partner else b"",
-        )
+        if partner is not None:
+            _deliver(partner, member(partner, Role.DELIVERER), name, _rows(signals))
     done = list(Delivery.objects.filter(status=DeliveryStatus.DONE).values_list("pk", flat=True))
     group_deliveries(done)
     _check_with_test_service(utrecht)
-    handler = deliverer(utrecht, Role.HANDLER)
+    handler = member(utrecht, Role.HANDLER)
     if handler is not None:
         _work(utrecht, handler)
     return Case.objects.filter(municipal_party=utrecht).count()
-
-
-def demo_day() -> date:
-    return timezone.localdate()

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from lcv.accounts.policy import Action, can, membership_of
 from lcv.agreements.selectors import agreement_counts, to_sign_by
 from lcv.cases.selectors import work_summary
+from lcv.debthelp.selectors import current_list
 from lcv.notifications.models import Notice
-from lcv.organisations.models import ChangeRequest, ChangeStatus
+from lcv.organisations.models import MUNICIPAL_KINDS, ChangeRequest, ChangeStatus
 from lcv.organisations.selectors import arrangements_of, cosigned_for
 from lcv.registrations.models import Registration, RegistrationStatus
 from lcv.signals.selectors import received_signal_count, recent_deliveries
@@ -45,6 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if "handler" in roles:
         context["received_signals"] = received_signal_count(membership.organisation)
         context["work"] = work_summary(membership.organisation)
+    if membership.organisation.kind in MUNICIPAL_KINDS and can(
+        request.user, Action.MANAGE_DEBT_HELP_LIST, membership.organisation
+    ):
+        context["debt_help"] = {"current": current_list(membership.organisation)}
     if can(request.user, Action.MANAGE_REGISTRATIONS):
         context["pending_registrations"] = Registration.objects.filter(status=RegistrationStatus.PENDING).count()
         context["pending_changes"] = ChangeRequest.objects.filter(status=ChangeStatus.PENDING).count()

@@ -29,10 +29,13 @@ from lcv.agreements.models import Addendum, AddendumStatus, Agreement, Agreement
 from lcv.audit.models import AuditEvent
 from lcv.cases.models import Case as CaseModel
 from lcv.cases.models import CaseEvent, CaseStatus, ContactAttempt
+from lcv.debthelp.models import DebtHelpList
+from lcv.debthelp.services import replace_list
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
 from lcv.registrations.models import Registration, RegistrationStatus
 from lcv.signals.models import ApiToken, Delivery, DeliverySource
 from lcv.testing.auth import login_verified
+from lcv.testing.debthelp import bsn_csv, valid_bsns
 from lcv.testing.factories import make_organisation
 from lcv.testing.signals import csv_bytes, row
 from lcv.testing.world import ROLES_BY_KIND, Party, World, module_world
@@ -60,6 +63,7 @@ def roles(*members: Role) -> frozenset[Role]:
 AGREEMENT_PARTIES = roles(CONTACT, SIGNATORY)  # DOMAIN.md: contact sees, signatory signs
 PARTNER_DELIVERERS = roles(DELIVERER, CONTACT)  # a partner's deliverer; its contact may deliver too (issue 9, §1)
 MUNICIPAL_DELIVERERS = roles(HANDLER, CONTACT)  # a municipality's CAK file (FAQ 29)
+DEBT_HELP_KEEPERS = roles(CONTACT, HANDLER)  # R17: the municipality's own list known at its debt-help service
 
 
 # --- the policy -----------------------------------------------------------------------------------
@@ -89,6 +93,7 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.EDIT_OWN_SETTINGS: (EVERYONE, False),  # one's own directory consent (R7)
     Action.HANDLE_CASES: (roles(HANDLER), False),  # R19: the handler works the cases; an analyst sees none (§4)
     Action.MANAGE_CASE_SETTINGS: (roles(CONTACT), False),  # trays, weights, mandates, letter (issue 11)
+    Action.MANAGE_DEBT_HELP_LIST: (DEBT_HELP_KEEPERS, False),
 }
 
 
@@ -382,6 +387,19 @@ def _acted(event: str) -> Callable[[World, Party, User], bool]:
 
 
 UPLOAD = csv_bytes([row(klantnummer="ROLENTABEL")])
+DEBT_HELP_FILE = "SCHULDHULP-ROLENTABEL.csv"
+DEBT_HELP_SHOWN = [DEBT_HELP_FILE, 'data-testid="current-count">4<']
+
+
+def _utrecht_debt_help_list(world: World, party: Party) -> None:
+    replace_list(
+        party=world.utrecht.organisation,
+        actor=world.utrecht.people[CONTACT],
+        content=bsn_csv(valid_bsns(4)),
+        file_name=DEBT_HELP_FILE,
+    )
+
+
 DRAFT = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.DRAFT)  # noqa: E731
 RELEASED = lambda world, party: set_status(own_agreement(world, party), AgreementStatus.RELEASED)  # noqa: E731
 counterpart_name = lambda world, party: [counterpart(world, party).name]  # noqa: E731
@@ -417,6 +435,11 @@ VIEW_TABLE: list[Case] = [
         "portal:home#signals",
         {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY},
         block(fixed("portal:home"), lambda w, p: 'id="blok-signalen"'),
+    ),
+    Case(
+        "portal:home#debt-help",
+        {MUNICIPALITY: DEBT_HELP_KEEPERS, PARTNER: NOBODY, PLATFORM: NOBODY},
+        block(fixed("portal:home"), lambda w, p: 'id="blok-schuldhulp"'),
     ),
     Case(
         "portal:home#deliveries",
@@ -721,6 +744,22 @@ VIEW_TABLE: list[Case] = [
         "signals:error_report",
         {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
         page(first_delivery("signals:error_report"), lambda w, p: ["rij;klantnummer;veld;melding", p.errors[0]]),
+    ),
+    # R17: the municipal party's list of residents known at its debt-help service (Utrecht's is
+    # there whoever asks: only Utrecht's contact and handler see it, nobody else sees its file name)
+    Case(
+        "debthelp:index",
+        {MUNICIPALITY: DEBT_HELP_KEEPERS, PARTNER: NOBODY, PLATFORM: NOBODY},
+        prepared(_utrecht_debt_help_list, page(fixed("debthelp:index"), lambda w, p: DEBT_HELP_SHOWN)),
+    ),
+    Case(
+        "debthelp:index#post",
+        {MUNICIPALITY: DEBT_HELP_KEEPERS, PARTNER: NOBODY, PLATFORM: NOBODY},
+        post(
+            fixed("debthelp:index"),
+            lambda w, p, u: {"bestand": SimpleUploadedFile("rolentabel.csv", bsn_csv(valid_bsns(2)))},
+            lambda w, p, u: DebtHelpList.objects.filter(uploaded_by=u, count=2).exists(),
+        ),
     ),
     # API keys: a signal partner's contact (the API is for partners' systems)
     Case(

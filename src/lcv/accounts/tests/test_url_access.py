@@ -53,6 +53,7 @@ ANY_LOGGED_IN = {
     "people:settings",  # the person's own settings
     "cases:work",  # the cases the person's own organisation may see (tested in cases/tests/test_views.py)
     "cases:mismatches",
+    "debthelp:index",  # the own municipal party's debt-help list (tested in debthelp/tests/test_views.py)
 }
 
 

@@ -114,6 +114,7 @@ def test_r17_an_unavailable_brp_leaves_the_case_waiting_and_it_is_checked_later(
     # not before its pause is over
     assert brp_check.check_party(chain.utrecht.pk, workers=1) == {}
     assert brp_check.parties_to_retry() == []
+    assert case.brp_retry_at is not None
     Case.objects.filter(pk=case.pk).update(brp_retry_at=case.brp_retry_at - brp_check.pause(1))
     assert brp_check.parties_to_retry() == [chain.utrecht.pk]
     assert brp_check.check_party(chain.utrecht.pk, workers=1) == {BrpStatus.MATCHED: 1}
