@@ -95,13 +95,15 @@ DEMO_RESIDENTS: tuple[DemoResident, ...] = (
     DemoResident("999990111", "Lotte", "Mulder", "1996-08-17", "3512AB", 18, "Twijnstraat"),
     DemoResident("999990123", "Kees", "Bos", "1949-10-10", "3512BA", 2, "Lange Nieuwstraat", prefix="van den"),
     DemoResident("999990135", "Thomas", "Peters", "2001-01-23", "3584ZZ", 12, "Heidelberglaan"),
-    # For demo signals still to come:
-    # "O. Ozturk" at 3512CD 8: diacritics in the BRP.
-    DemoResident("999990147", "Özlem", "Öztürk", "1988-03-03", "3512CD", 8, "Mariaplaats"),
-    # "J. Jansen" at 3513AB 14: ss/s, the BRP has Janssen.
-    DemoResident("999990159", "Joost", "Janssen", "1967-07-07", "3513AB", 14, "Biltstraat"),
-    # "L. de Vries", born 20-05-1990, at 3512AB 20: moved within Utrecht, to 3521AB 3.
+    # The energy and housing demo deliveries (lcv.portal.demo_cases):
+    # "O. Ozturk" at 3512AB 8: diacritics in the BRP.
+    DemoResident("999990147", "Özlem", "Öztürk", "1988-02-02", "3512AB", 8, "Twijnstraat"),
+    # "J. Jansen" at 3512BB 14: ss/s, the BRP has Janssen.
+    DemoResident("999990159", "Joost", "Janssen", "1967-07-07", "3512BB", 14, "Voorstraat"),
+    # "L. de Vries", born 20-05-1990, signalled at 3511AA 9: moved within Utrecht, to 3521AB 3.
     DemoResident("999990160", "Lars", "Vries", "1990-05-20", "3521AB", 3, "Croeselaan", prefix="de"),
+    # "D. Yilmaz", born 09-09-2003, at 3511AC 22: a plain match, under 27.
+    DemoResident("999990172", "Deniz", "Yilmaz", "2003-09-09", "3511AC", 22, "Vismarkt"),
 )
 
 

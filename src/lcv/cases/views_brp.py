@@ -19,7 +19,7 @@ from lcv.brp.services import QueryContext
 from lcv.cases import services
 from lcv.cases.models import Case, CasePerson
 from lcv.cases.services import CaseError
-from lcv.cases.views import _case
+from lcv.cases.views import _case, _log
 
 SESSION_KEY = "lcv.cases.brp_candidates"
 
@@ -45,6 +45,7 @@ def lookup(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     """Who lives at the case's address according to the BRP (asked by this handler)."""
     organisation, case = _case(request, pk)
     person = _person(case, person_pk)
+    _log(request, organisation, case, "brp", person)  # §4: the BRP's answer about the address is shown
     client = client_from_settings()
     residents = []
     problem = ""

@@ -30,6 +30,7 @@ from lcv.organisations.models import (
     SignalSystem,
     role_field,
 )
+from lcv.portal.demo_cases import load_demo_cases
 
 if TYPE_CHECKING:
     from lcv.signals.models import Delivery
@@ -531,6 +532,7 @@ class DemoData:
     agreements: int
     active: int
     delivery: Delivery | None
+    cases: int = 0  # Utrecht's cases (lcv.portal.demo_cases)
 
 
 @transaction.atomic
@@ -551,10 +553,12 @@ def load_demo_data() -> DemoData:
     _postcodes()
     _agreements(organisations)
     delivery = _delivery(organisations[DEMO_DELIVERY_PARTNER])
+    cases = load_demo_cases(organisations, _member)
     return DemoData(
         logins=logins,
         created=created,
         agreements=Agreement.objects.count(),
         active=Agreement.objects.filter(status=AgreementStatus.ACTIVE).count(),
         delivery=delivery,
+        cases=cases,
     )

@@ -108,6 +108,19 @@ def _known_at_debt_help(party_id: int, bsns: list[str]) -> set[str]:
     return _debt_help_known(party_id, bsns)
 
 
+# Utrecht's debt-help service already knows M. de Groot (the BRP test service's 999990020): her case
+# gets the proposed outcome "Inwoner al bekend bij schuldhulpverlening" (R17)
+DEMO_DEBT_HELP_LIST = b"bsn\r\n999990020\r\n"
+
+
+def _debt_help_list(party: Organisation, contact: User) -> None:
+    from lcv.debthelp.selectors import current_list
+    from lcv.debthelp.services import replace_list
+
+    if current_list(party) is None:
+        replace_list(party=party, actor=contact, content=DEMO_DEBT_HELP_LIST, file_name="demo-schuldhulp.csv")
+
+
 def _fresh(party: Organisation, postcode: str, number: int) -> Case | None:
     """The party's newest case at this address, when nobody has worked it yet."""
     case = Case.objects.filter(municipal_party=party, postcode=postcode, house_number=number).order_by("-pk").first()
@@ -163,6 +176,9 @@ def load_demo_cases(organisations: dict[str, Organisation], member: Callable[[Or
         partner = organisations.get(slug)
         if partner is not None:
             _deliver(partner, member(partner, Role.DELIVERER), name, _rows(signals))
+    contact = member(utrecht, Role.CONTACT)
+    if contact is not None:
+        _debt_help_list(utrecht, contact)
     done = list(Delivery.objects.filter(status=DeliveryStatus.DONE).values_list("pk", flat=True))
     group_deliveries(done)
     _check_with_test_service(utrecht)

@@ -28,7 +28,7 @@ from lcv.accounts.tests.test_url_access import all_url_names
 from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus, Signature
 from lcv.audit.models import AuditEvent
 from lcv.cases.models import Case as CaseModel
-from lcv.cases.models import CaseEvent, CaseStatus, ContactAttempt
+from lcv.cases.models import CaseAccess, CaseEvent, CaseStatus, ContactAttempt
 from lcv.debthelp.models import DebtHelpList
 from lcv.debthelp.services import replace_list
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
@@ -357,6 +357,19 @@ def _on_person(world: World, party: Party) -> str:
     return reverse("cases:person", args=[case.pk, case.persons.get().pk])
 
 
+def _on_person_named(name: str) -> Callable[[World, Party], str]:
+    def url(world: World, party: Party) -> str:
+        case = _utrecht_case(world)
+        return reverse(name, args=[case.pk, case.persons.get().pk])
+
+    return url
+
+
+def _brp_asked(world: World, party: Party, user: User) -> bool:
+    """The BRP's answer about the address was shown to this user (logged as an access, §4)."""
+    return CaseAccess.objects.filter(case=_utrecht_case(world), user=user, what="brp").exists()
+
+
 def _case_open(world: World, party: Party) -> None:
     """Utrecht's case open and in progress, with a reached contact (so every step is possible)."""
     case = _utrecht_case(world)
@@ -640,6 +653,19 @@ VIEW_TABLE: list[Case] = [
         "cases:case", {MUNICIPALITY: roles(HANDLER)}, page(_on_case("cases:case"), lambda w, p: ["Oudegracht", "Berg"])
     ),
     Case("cases:person", {MUNICIPALITY: roles(HANDLER)}, page(_on_person, lambda w, p: ["Berg", "BSN"])),
+    Case(
+        "cases:brp_lookup",
+        {MUNICIPALITY: roles(HANDLER)},
+        post(_on_person_named("cases:brp_lookup"), lambda w, p, u: {}, _brp_asked),
+    ),
+    Case(
+        "cases:brp_resolve",
+        {MUNICIPALITY: roles(HANDLER)},
+        prepared(
+            _case_open,
+            post(_on_person_named("cases:brp_resolve"), lambda w, p, u: {"keuze": "zelf"}, _acted("brp_resolved")),
+        ),
+    ),
     Case(
         "cases:attempt",
         {MUNICIPALITY: roles(HANDLER)},

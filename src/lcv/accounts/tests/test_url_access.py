@@ -122,6 +122,8 @@ POST_ONLY = {
     "cases:accept_help",
     "cases:close",
     "cases:reopen",
+    "cases:brp_lookup",
+    "cases:brp_resolve",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -297,7 +299,8 @@ def _case(name: str, *extra: str) -> tuple[str, Organisation]:
         enters_at=now,
     )
     person = CasePerson.objects.create(case=case, surname_key="berg", surname="Berg")
-    args = [case.pk, person.pk] if name == "cases:person" else [case.pk]
+    with_person = name in ("cases:person", "cases:brp_lookup", "cases:brp_resolve")
+    args = [case.pk, person.pk] if with_person else [case.pk]
     return reverse(name, args=args), organisation
 
 
@@ -311,6 +314,8 @@ for _name in (
     "cases:accept_help",
     "cases:close",
     "cases:reopen",
+    "cases:brp_lookup",
+    "cases:brp_resolve",
 ):
     ORGANISATION_SCOPED[_name] = lambda _name=_name: _case(_name)  # type: ignore[misc]
 

@@ -51,17 +51,24 @@ def test_each_demo_signal_gets_its_outcome(client, context, row):
     ("person", "address", "outcome", "bsn"),
     [
         (SignalPerson("S.", "Bakker"), Address("3511AB", 12, "B"), Outcome.AMBIGUOUS, ""),  # same name, no birth date
-        (SignalPerson("O.", "Ozturk"), Address("3512CD", 8), Outcome.MATCH, "999990147"),  # diacritics
-        (SignalPerson("J.", "Jansen"), Address("3513AB", 14), Outcome.MATCH, "999990159"),  # ss/s
+        # the energy and housing demo deliveries (lcv.portal.demo_cases)
+        (SignalPerson("O.", "Ozturk"), Address("3512AB", 8), Outcome.MATCH, "999990147"),  # diacritics
+        (SignalPerson("J.", "Jansen"), Address("3512BB", 14), Outcome.MATCH, "999990159"),  # ss/s
         (
             SignalPerson("L.", "Vries", "de", datetime.date(1990, 5, 20)),
-            Address("3512AB", 20),
+            Address("3511AA", 9),
             Outcome.MOVED_WITHIN,
             "999990160",
+        ),
+        (
+            SignalPerson("D.", "Yilmaz", "", datetime.date(2003, 9, 9)),
+            Address("3511AC", 22),
+            Outcome.MATCH,
+            "999990172",
         ),
         (SignalPerson("Q.", "Onbekend"), Address("3512AB", 18), Outcome.NOT_FOUND, ""),
     ],
 )
-def test_the_residents_waiting_for_demo_signals(client, context, person, address, outcome, bsn):
+def test_the_residents_of_the_other_demo_signals(client, context, person, address, outcome, bsn):
     result = check_person(client, person, address, municipality_code="0344", context=context)
     assert (result.outcome, result.bsn) == (outcome, bsn)

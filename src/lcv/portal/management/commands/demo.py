@@ -28,6 +28,7 @@ class Command(BaseCommand):
                 f"  A demo delivery of {delivery.organisation.name}: {delivery.accepted} signals accepted, "
                 f"{delivery.rejected} rows refused."
             )
+        self.stdout.write(f"  Gemeente Utrecht has {data.cases} cases in every state (handler: zie de werkbakken).")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for organisation, email, roles in data.logins:
