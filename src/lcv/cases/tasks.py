@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.tasks import task
 
@@ -32,3 +32,14 @@ register(
         catch_up=timedelta(minutes=5),
     )
 )
+
+
+@task()
+def deadline_digest_task() -> int:
+    """R15, R19: each handler's daily e-mail with counts of their deadlines (a retry sends nothing twice)."""
+    from lcv.cases.digest import send_deadline_digests
+
+    return send_deadline_digests()
+
+
+register(Job(name="case_deadline_digest", task_path="lcv.cases.tasks.deadline_digest_task", at=time(7, 0)))
