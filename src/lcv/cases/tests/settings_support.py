@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from lcv.cases import triage
 from lcv.cases.models import Case
 from lcv.organisations.models import Organisation, OrganisationKind
 from lcv.testing.auth import login_verified
@@ -39,4 +40,6 @@ def three_cases(chain: Chain) -> list[Case]:
         ],
     )
     chain.deliver(chain.energy, [chain.signal(chain.energy, huisnummer="2", klantnummer="E-2", bedrag="900,00")])
+    # the trays as grouping leaves them (the default trays, sorted by their rules)
+    triage.sort_into_trays(Case.objects.all())
     return list(Case.objects.filter(municipal_party=chain.utrecht).order_by("house_number"))
