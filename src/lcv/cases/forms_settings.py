@@ -181,6 +181,7 @@ class MandateForm(forms.Form):
         label=_("Werkbakken (niets aangevinkt: alle werkbakken)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Kies alleen werkbakken uit de lijst van uw eigen organisatie.")},
     )
     brp_access = forms.BooleanField(
         label=_("De uitvoerder raadpleegt zelf de BRP"),

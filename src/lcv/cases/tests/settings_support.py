@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from lcv.accounts.models import User
 from lcv.cases import triage
 from lcv.cases.models import Case
 from lcv.organisations.models import Organisation, OrganisationKind
@@ -21,7 +22,9 @@ def client_for(user: Any) -> Client:
 
 
 def contact_of(organisation: Organisation, email: str | None = None) -> Any:
-    return member(organisation, "contact", email=email or f"contact{organisation.pk}@voorbeeld.nl")
+    """The organisation's contact (the same person on every call with the same address)."""
+    email = email or f"contact{organisation.pk}@voorbeeld.nl"
+    return User.objects.filter(email=email).first() or member(organisation, "contact", email=email)
 
 
 def executor(name: str = "Welzijn Plus") -> Organisation:
