@@ -88,7 +88,7 @@ def check_body(body: str) -> None:
 def template_of(party: Organisation) -> LetterTemplate:
     """The party's letter, or the default text (not stored) when its contact never saved one."""
     found = LetterTemplate.objects.filter(municipal_party=party).first()
-    return found or LetterTemplate(municipal_party=party, body=DEFAULT_BODY)
+    return found or LetterTemplate(municipal_party=party, body=DEFAULT_BODY, phone="", email="")
 
 
 @transaction.atomic

@@ -50,6 +50,16 @@ ANY_LOGGED_IN = {
     "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
     "people:list",  # the own organisation's people (tested in accounts/tests/test_people.py)
     "people:settings",  # the person's own settings
+    # the own municipal party's case settings (a contact; other kinds 403), tested in cases/tests/test_settings_*
+    "case_settings:overview",
+    "case_settings:weights",
+    "case_settings:trays",
+    "case_settings:tray_new",
+    "case_settings:rule_new",
+    "case_settings:mandates",
+    "case_settings:letter_template",
+    # the own municipal party's access log, or all rows for the helpdesk (cases/tests/test_settings_access_log.py)
+    "case_settings:access_log",
 }
 
 
@@ -111,6 +121,10 @@ POST_ONLY = {
     "agreements_helpdesk:cosigning_executor",
     "agreements_helpdesk:template_windows",
     "signals_tokens:revoke",
+    "case_settings:tray_move",
+    "case_settings:rule_delete",
+    "case_settings:rule_move",
+    "case_settings:mandate_end",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -261,6 +275,60 @@ API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
     "api:deliveries": lambda: reverse("api:deliveries"),
     "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
 }
+
+
+def _case_settings_object(name: str, kind: str) -> tuple[str, Organisation]:
+    from django.utils import timezone
+
+    from lcv.cases.models import Mandate, TriageRule
+    from lcv.cases.triage import ensure_default_trays
+
+    organisation = municipality_organisation("0344")
+    tray = ensure_default_trays(organisation)[0]
+    objects = {
+        "tray": tray,
+        "rule": TriageRule.objects.filter(municipal_party=organisation).first(),
+        "mandate": Mandate.objects.create(
+            municipal_party=organisation,
+            executor=make_organisation(kind=OrganisationKind.EXECUTOR, sector="", national_coverage=False),
+            valid_from=timezone.localdate(),
+            created_by=member(organisation, "contact"),
+        ),
+    }
+    return reverse(name, args=[objects[kind].pk]), organisation
+
+
+for _name, _kind in (
+    ("case_settings:tray_edit", "tray"),
+    ("case_settings:tray_delete", "tray"),
+    ("case_settings:tray_move", "tray"),
+    ("case_settings:rule_edit", "rule"),
+    ("case_settings:rule_delete", "rule"),
+    ("case_settings:rule_move", "rule"),
+    ("case_settings:mandate_end", "mandate"),
+):
+    ORGANISATION_SCOPED[_name] = lambda name=_name, kind=_kind: _case_settings_object(name, kind)
+
+
+@scoped("case_settings:letter")
+def _case_letter() -> tuple[str, Organisation]:
+    """A case's letter: only the handlers of the organisations that may open the case (R16, R19)."""
+    from django.utils import timezone
+
+    from lcv.cases.models import Case
+
+    organisation = municipality_organisation("0344")
+    now = timezone.now()
+    case = Case.objects.create(
+        municipal_party=organisation,
+        municipality=organisation.municipality,
+        postcode="3511AB",
+        house_number=12,
+        opened_at=now,
+        first_received_at=now,
+        last_signal_at=now,
+    )
+    return reverse("case_settings:letter", args=[case.pk]), organisation
 
 
 @scoped("organisations:change_request_new")
