@@ -34,6 +34,11 @@ from lcv.organisations.models import Organisation
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+def _data(request: HttpRequest) -> Any:
+    """The posted form (bound even when empty, so an empty post shows what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def own_party(request: HttpRequest) -> Organisation:
     """The contact's own municipality or joint arrangement (R16: it stays controller)."""
     membership = membership_of(request.user)
@@ -56,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "matching_day": settings.matching_day,
         "brp_check": "aan" if settings.brp_check else "uit",
     }
-    form = MatchingForm(request.POST or None, initial=initial)
+    form = MatchingForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         settings_services.update_matching(
             party=party,
@@ -87,7 +92,7 @@ def _formula(weights: dict[str, int]) -> list[dict[str, Any]]:
 def weights(request: HttpRequest) -> HttpResponse:
     party = own_party(request)
     current = priority.weights_of(settings_services.settings_of(party))
-    form = WeightsForm(request.POST or None, initial=current)
+    form = WeightsForm(_data(request), initial=current)
     preview = None
     if request.method == "POST" and form.is_valid():
         if "voorbeeld" in request.POST:
@@ -127,7 +132,7 @@ def tray_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     party = own_party(request)
     tray = get_object_or_404(Tray, pk=pk, municipal_party=party) if pk is not None else None
     initial = {"name": tray.name, "approach": tray.approach} if tray else {}
-    form = TrayForm(request.POST or None, initial=initial)
+    form = TrayForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             tray_services.save_tray(party=party, actor=request.user, tray_id=pk, **form.cleaned_data)
@@ -145,7 +150,7 @@ def tray_delete(request: HttpRequest, pk: int) -> HttpResponse:
     party = own_party(request)
     tray = get_object_or_404(Tray, pk=pk, municipal_party=party)
     others = list(Tray.objects.filter(municipal_party=party).exclude(pk=pk))
-    form = DeleteTrayForm(request.POST or None, others=others)
+    form = DeleteTrayForm(_data(request), others=others)
     if request.method == "POST" and form.is_valid():
         move_to = form.cleaned_data["move_to"]
         try:
@@ -200,7 +205,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     party = own_party(request)
     rule = get_object_or_404(TriageRule, pk=pk, municipal_party=party) if pk is not None else None
     party_trays = triage.ensure_default_trays(party)
-    form = RuleForm(request.POST or None, initial=_rule_initial(rule), trays=party_trays)
+    form = RuleForm(_data(request), initial=_rule_initial(rule), trays=party_trays)
     if request.method == "POST" and form.is_valid():
         try:
             tray_services.save_rule(
@@ -253,7 +258,7 @@ def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
 def mandate_list(request: HttpRequest) -> HttpResponse:
     party = own_party(request)
     party_trays = triage.ensure_default_trays(party)
-    form = MandateForm(request.POST or None, trays=party_trays)
+    form = MandateForm(_data(request), trays=party_trays)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -304,7 +309,7 @@ def letter_template(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "voorbeeldtekst" in request.POST:
         form = LetterForm(initial={**request.POST.dict(), "body": letters.DEFAULT_BODY})
     else:
-        form = LetterForm(request.POST or None, initial=initial)
+        form = LetterForm(_data(request), initial=initial)
     if request.method == "POST" and "voorbeeldtekst" not in request.POST and form.is_valid():
         try:
             letters.save_template(party=party, actor=request.user, **form.cleaned_data)
