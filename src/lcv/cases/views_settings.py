@@ -112,9 +112,7 @@ def weights(request: HttpRequest) -> HttpResponse:
 def trays(request: HttpRequest) -> HttpResponse:
     party = own_party(request)
     triage.ensure_default_trays(party)  # a new municipal party starts with the default trays
-    rows = Tray.objects.filter(municipal_party=party).annotate(
-        open_cases=Count("cases", filter=Q(cases__is_open=True))
-    )
+    rows = Tray.objects.filter(municipal_party=party).annotate(open_cases=Count("cases", filter=Q(cases__is_open=True)))
     rules = [
         (rule, tray_services.describe(rule))
         for rule in TriageRule.objects.filter(municipal_party=party).select_related("tray").order_by("position", "id")

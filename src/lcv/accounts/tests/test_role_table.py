@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from hashlib import sha256
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -795,10 +796,10 @@ def _utrecht_tray(world: World) -> Tray:
 
 def _utrecht_rule(world: World) -> TriageRule:
     _utrecht_tray(world)
-    return TriageRule.objects.filter(municipal_party=world.utrecht.organisation).order_by("position").first()
+    return TriageRule.objects.filter(municipal_party=world.utrecht.organisation).order_by("position")[0]
 
 
-def _fresh(model: type, world: World, **fields: object):
+def _fresh(model: Any, world: World, **fields: object) -> Any:
     organisation = world.utrecht.organisation
     found = model.objects.filter(municipal_party=organisation, **fields).first()
     return found or model.objects.create(municipal_party=organisation, **fields)
@@ -825,7 +826,7 @@ def _fresh_mandate(world: World) -> Mandate:
 
 def _utrecht_case(world: World) -> CaseModel:
     group_deliveries([delivery.pk for delivery in world.water.deliveries])
-    return CaseModel.objects.filter(municipal_party=world.utrecht.organisation).first()
+    return CaseModel.objects.filter(municipal_party=world.utrecht.organisation)[0]
 
 
 def _settings_of(world: World) -> CaseSettings | None:
@@ -840,7 +841,7 @@ def _on(name: str, obj: Callable[[World], object]) -> Callable[[World, Party], s
     return lambda world, party: reverse(name, args=[obj(world).pk])  # type: ignore[attr-defined]
 
 
-MUNICIPAL_CONTACT = {MUNICIPALITY: roles(CONTACT), PARTNER: NOBODY, PLATFORM: NOBODY}
+MUNICIPAL_CONTACT: Mapping[str, frozenset[Role]] = {MUNICIPALITY: roles(CONTACT), PARTNER: NOBODY, PLATFORM: NOBODY}
 CASE_SETTINGS_TABLE = [
     Case(
         "case_settings:overview",

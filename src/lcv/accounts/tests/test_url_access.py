@@ -4,6 +4,8 @@ refuse users of any other organisation. A new URL that is not listed fails this 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -285,7 +287,7 @@ def _case_settings_object(name: str, kind: str) -> tuple[str, Organisation]:
 
     organisation = municipality_organisation("0344")
     tray = ensure_default_trays(organisation)[0]
-    objects = {
+    objects: dict[str, Any] = {
         "tray": tray,
         "rule": TriageRule.objects.filter(municipal_party=organisation).first(),
         "mandate": Mandate.objects.create(
@@ -307,7 +309,7 @@ for _name, _kind in (
     ("case_settings:rule_move", "rule"),
     ("case_settings:mandate_end", "mandate"),
 ):
-    ORGANISATION_SCOPED[_name] = lambda name=_name, kind=_kind: _case_settings_object(name, kind)
+    ORGANISATION_SCOPED[_name] = partial(_case_settings_object, _name, _kind)
 
 
 @scoped("case_settings:letter")
@@ -316,12 +318,13 @@ def _case_letter() -> tuple[str, Organisation]:
     from django.utils import timezone
 
     from lcv.cases.models import Case
+    from lcv.organisations.models import Municipality
 
     organisation = municipality_organisation("0344")
     now = timezone.now()
     case = Case.objects.create(
         municipal_party=organisation,
-        municipality=organisation.municipality,
+        municipality=Municipality.objects.get(cbs_code="0344"),
         postcode="3511AB",
         house_number=12,
         opened_at=now,

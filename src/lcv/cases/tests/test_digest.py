@@ -69,11 +69,15 @@ def _parts(message) -> dict[str, str]:
     }
 
 
-def test_r15_r19_the_handler_gets_one_mail_with_counts_only(assigned, smtp_sink, settings, django_capture_on_commit_callbacks):
+def test_r15_r19_the_handler_gets_one_mail_with_counts_only(
+    assigned, smtp_sink, settings, django_capture_on_commit_callbacks
+):
     member(assigned.utrecht, "handler", email="zonder@utrecht.nl")  # no cases assigned: no mail
-    with time_machine.travel(MONDAY.isoformat() + " 07:00 +0100", tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert send_deadline_digests() == 1
+    with (
+        time_machine.travel(MONDAY.isoformat() + " 07:00 +0100", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert send_deadline_digests() == 1
     assert len(smtp_sink.messages) == 1
     recipients, message = smtp_sink.messages[0]
     assert recipients == ["behandelaar@utrecht.nl"]
@@ -92,10 +96,12 @@ def test_r15_r19_the_handler_gets_one_mail_with_counts_only(assigned, smtp_sink,
 
 
 def test_r15_a_second_run_the_same_day_sends_nothing(assigned, smtp_sink, django_capture_on_commit_callbacks):
-    with time_machine.travel(MONDAY.isoformat() + " 07:00 +0100", tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            send_deadline_digests()
-            assert deadline_digest_task.call() == 0
+    with (
+        time_machine.travel(MONDAY.isoformat() + " 07:00 +0100", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        send_deadline_digests()
+        assert deadline_digest_task.call() == 0
     assert len(smtp_sink.messages) == 1
 
 

@@ -105,6 +105,7 @@ def test_r16_a_future_mandate_shows_nothing_until_it_starts_and_can_be_withdrawn
     assert mandates.grouped(chain.utrecht).future == [mandate]
     mandates.end_mandate(party=chain.utrecht, actor=contact_of(chain.utrecht), mandate_id=mandate.pk)
     mandate.refresh_from_db()
+    assert mandate.valid_until is not None
     assert mandate.valid_until < mandate.valid_from
     assert mandates.grouped(chain.utrecht, start + timedelta(days=1)).running == []
 

@@ -38,7 +38,9 @@ def test_r18_switching_to_direct_lets_waiting_cases_into_the_trays_now(chain):
     assert response.status_code == 302
     settings = CaseSettings.objects.get(municipal_party=chain.utrecht)
     assert (settings.matching, settings.brp_check) == ("direct", False)
-    assert Case.objects.get().enters_at <= timezone.now()
+    entered = Case.objects.get().enters_at
+    assert entered is not None
+    assert entered <= timezone.now()
     event = AuditEvent.objects.get(action="cases.settings_changed", actor=contact)
     assert event.details["changed"] == {"matching": "direct", "brp_check": False}
 

@@ -44,7 +44,7 @@ def test_rules_are_described_in_dutch_words(db):
 
 
 def test_a_new_rule_sorts_the_untouched_open_cases_again_but_not_a_case_in_hand(chain):
-    one, two, three = three_cases(chain)
+    one, two, _three = three_cases(chain)
     contact = contact_of(chain.utrecht)
     services.assign(case_id=one.pk, handler=chain.handler, actor=chain.handler)
     Case.objects.filter(pk=one.pk).update(total_euros=5000)
@@ -53,7 +53,7 @@ def test_a_new_rule_sorts_the_untouched_open_cases_again_but_not_a_case_in_hand(
     assert response.status_code == 302
     # the new rule comes last: the household with 2.700 euros is meervoudig, and the earlier rule
     # "meerdere sectoren" decides first
-    assert Case.objects.get(pk=two.pk).tray.name == "Meerdere schuldeisers"
+    assert Case.objects.get(pk=two.pk).tray == Tray.objects.get(name="Meerdere schuldeisers")
     rule = TriageRule.objects.get(tray=big)
     # moved to the top, it decides first
     for _step in range(TriageRule.objects.filter(municipal_party=chain.utrecht).count()):
@@ -131,6 +131,7 @@ def test_a_tray_can_be_renamed_but_not_to_a_name_in_use(chain):
 def test_another_municipalitys_contact_cannot_see_or_change_these_trays(chain):
     tray = triage.ensure_default_trays(chain.utrecht)[0]
     rule = TriageRule.objects.filter(municipal_party=chain.utrecht).first()
+    assert rule is not None
     client = client_for(contact_of(chain.zeist))
     assert reverse("case_settings:tray_edit", args=[tray.pk]) not in client.get(TRAYS).content.decode()
     assert client.get(reverse("case_settings:tray_edit", args=[tray.pk])).status_code == 404

@@ -27,7 +27,9 @@ def _ranks(cases: list[Case], weights: dict[str, int]) -> dict[int, int]:
 
 def test_r18_the_page_shows_the_formula_in_words_and_that_partners_weigh_equally(chain):
     body = client_for(contact_of(chain.utrecht)).get(URL).content.decode()
-    formula = re.search(r'data-testid="formula">(.*?)</p>', body, re.S).group(1)
+    found = re.search(r'data-testid="formula">(.*?)</p>', body, re.S)
+    assert found is not None
+    formula = found.group(1)
     for term in priority.TERMS:
         assert str(term.label).lower() in formula
         assert str(term.unit) in formula
