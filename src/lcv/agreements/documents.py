@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind
 from lcv.agreements.seal_certificate import seal_certificate_path
+from lcv.core.pdf import render_pdf
 from lcv.organisations.models import Sector, SignalSystem
 
 SEAL_FIELD = "LCV-portaal-zegel"
@@ -34,27 +35,9 @@ DOCUMENT_LANGUAGE = "nl"
 DOCUMENT_TIME_ZONE = "Europe/Amsterdam"
 
 
-def _no_network_fetcher() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class NoNetwork(URLFetcher):
-        """Documents use no outside resources: every URL (http, file, data) is refused."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"external resources are not allowed: {url[:60]}")
-
-    return NoNetwork()
-
-
-def _render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html, url_fetcher=_no_network_fetcher()).write_pdf())
-
-
 def _render(template_name: str, context: dict[str, Any]) -> bytes:
     with translation.override(DOCUMENT_LANGUAGE), timezone.override(DOCUMENT_TIME_ZONE):
-        return _render_pdf(render_to_string(template_name, context))
+        return render_pdf(render_to_string(template_name, context))
 
 
 def _context(agreement: Agreement) -> dict[str, Any]:

@@ -101,6 +101,7 @@ OBJECT_LABELS = {
     "registrations.registration": _("Aanmelding {number}"),
     "agreements.agreement": _("Overeenkomst {number}"),
     "cases.case": _("Zaak {number}"),
+    "cases.mandate": _("Mandaat {number}"),
     "agreements.addendum": _("Addendum {number}"),
     "agreements.localcovenant": _("Lokaal convenant {number}"),
     "agreements.agreementtemplate": _("Sjabloon {name}"),

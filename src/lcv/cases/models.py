@@ -346,6 +346,9 @@ class LetterTemplate(models.Model):
 
     municipal_party = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="letter_template")
     body = models.TextField(_("tekst van de brief"), max_length=6000)
+    # how residents reach the municipality, filled in for {telefoon} and {email} (letters.py)
+    phone = models.CharField(_("telefoonnummer voor inwoners"), max_length=30, db_default="")
+    email = models.EmailField(_("e-mailadres voor inwoners"), max_length=200, db_default="")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -361,3 +364,18 @@ class GroupedDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"gegroepeerd {self.delivery_id}"
+
+
+class DeadlineDigest(models.Model):
+    """R15, R19: the daily deadline e-mail a handler got (digest.py): one per person per day, so a
+    retried run sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "on"], name="one_deadline_digest_per_day")]
+
+    def __str__(self) -> str:
+        return f"overzicht {self.user_id} {self.on}"

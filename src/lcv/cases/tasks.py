@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.tasks import task
 
@@ -68,3 +68,14 @@ def _debt_help_known(party_id: int, bsns: list[str]) -> set[str]:
     from lcv.debthelp.selectors import known_at_debt_help
 
     return known_at_debt_help(party_id=party_id, bsns=bsns)
+
+
+@task()
+def deadline_digest_task() -> int:
+    """R15, R19: each handler's daily e-mail with counts of their deadlines (a retry sends nothing twice)."""
+    from lcv.cases.digest import send_deadline_digests
+
+    return send_deadline_digests()
+
+
+register(Job(name="case_deadline_digest", task_path="lcv.cases.tasks.deadline_digest_task", at=time(7, 0)))

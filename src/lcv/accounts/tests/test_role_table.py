@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from hashlib import sha256
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,8 +28,19 @@ from lcv.accounts.policy import Action, can
 from lcv.accounts.tests.test_url_access import all_url_names
 from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus, Signature
 from lcv.audit.models import AuditEvent
+from lcv.cases import priority, triage
 from lcv.cases.models import Case as CaseModel
-from lcv.cases.models import CaseAccess, CaseEvent, CaseStatus, ContactAttempt
+from lcv.cases.models import (
+    CaseAccess,
+    CaseEvent,
+    CaseSettings,
+    CaseStatus,
+    ContactAttempt,
+    LetterTemplate,
+    Mandate,
+    Tray,
+    TriageRule,
+)
 from lcv.debthelp.models import DebtHelpList
 from lcv.debthelp.services import replace_list
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
@@ -959,6 +971,220 @@ VIEW_TABLE: list[Case] = [
         page(fixed("people:settings"), lambda w, p: ["Mijn gegevens"]),
     ),
 ]
+
+
+# case handling: the municipal party's contact sets it up; a handler makes a case's letter (issue 11)
+def _utrecht_tray(world: World) -> Tray:
+    return triage.ensure_default_trays(world.utrecht.organisation)[0]
+
+
+def _utrecht_rule(world: World) -> TriageRule:
+    _utrecht_tray(world)
+    return TriageRule.objects.filter(municipal_party=world.utrecht.organisation).order_by("position")[0]
+
+
+def _fresh(model: Any, world: World, **fields: object) -> Any:
+    organisation = world.utrecht.organisation
+    found = model.objects.filter(municipal_party=organisation, **fields).first()
+    return found or model.objects.create(municipal_party=organisation, **fields)
+
+
+def _fresh_tray(world: World) -> Tray:
+    _utrecht_tray(world)  # the defaults first: the only tray cannot be deleted
+    return _fresh(Tray, world, name="Weg", approach="card")
+
+
+def _fresh_rule(world: World) -> TriageRule:
+    return _fresh(TriageRule, world, tray=_utrecht_tray(world), position=99, amount_above=424242)
+
+
+def _fresh_mandate(world: World) -> Mandate:
+    return _fresh(
+        Mandate,
+        world,
+        executor=role_table_executor(),
+        valid_from=timezone.localdate(),
+        created_by=world.utrecht.people[CONTACT],
+    )
+
+
+def _settings_of(world: World) -> CaseSettings | None:
+    return CaseSettings.objects.filter(municipal_party=world.utrecht.organisation).first()
+
+
+def _rule_form(world: World, amount: int) -> dict:
+    return {"tray": str(_utrecht_tray(world).pk), "amount_above": str(amount)}
+
+
+def _on(name: str, obj: Callable[[World], object]) -> Callable[[World, Party], str]:
+    return lambda world, party: reverse(name, args=[obj(world).pk])  # type: ignore[attr-defined]
+
+
+MUNICIPAL_CONTACT: Mapping[str, frozenset[Role]] = {MUNICIPALITY: roles(CONTACT), PARTNER: NOBODY, PLATFORM: NOBODY}
+CASE_SETTINGS_TABLE = [
+    Case(
+        "case_settings:overview",
+        MUNICIPAL_CONTACT,
+        page(fixed("case_settings:overview"), lambda w, p: ["Matchingsmoment"]),
+    ),
+    Case(
+        "case_settings:overview#post",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:overview"),
+            lambda w, p, u: {"matching": "monthly", "matching_day": "21", "brp_check": "uit"},
+            lambda w, p, u: getattr(_settings_of(w), "matching_day", None) == 21,
+        ),
+    ),
+    Case(
+        "case_settings:weights",
+        MUNICIPAL_CONTACT,
+        page(fixed("case_settings:weights"), lambda w, p: ["Gewichten aanpassen"]),
+    ),
+    Case(
+        "case_settings:weights#post",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:weights"),
+            lambda w, p, u: {**{t.weight: "7" for t in priority.TERMS}, "opslaan": "1"},
+            lambda w, p, u: getattr(_settings_of(w), "weight_crisis", None) == 7,
+        ),
+    ),
+    Case(
+        "case_settings:trays", MUNICIPAL_CONTACT, page(fixed("case_settings:trays"), lambda w, p: ["Regel toevoegen"])
+    ),
+    Case(
+        "case_settings:tray_new",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:tray_new"),
+            lambda w, p, u: {"name": "Rolentabel", "approach": "phone"},
+            lambda w, p, u: Tray.objects.filter(municipal_party=w.utrecht.organisation, name="Rolentabel").exists(),
+        ),
+    ),
+    Case(
+        "case_settings:tray_edit",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:tray_edit", _utrecht_tray),
+            lambda w, p, u: {"name": "Hernoemd", "approach": "card"},
+            lambda w, p, u: _utrecht_tray(w).name == "Hernoemd",
+        ),
+    ),
+    Case(
+        "case_settings:tray_delete",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:tray_delete", _fresh_tray),
+            lambda w, p, u: {},
+            lambda w, p, u: not Tray.objects.filter(municipal_party=w.utrecht.organisation, name="Weg").exists(),
+        ),
+    ),
+    Case(
+        "case_settings:tray_move",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:tray_move", _utrecht_tray),
+            lambda w, p, u: {"richting": "omlaag"},
+            lambda w, p, u: AuditEvent.objects.filter(actor=u, action="cases.tray_changed").exists(),
+        ),
+    ),
+    Case(
+        "case_settings:rule_new",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:rule_new"),
+            lambda w, p, u: _rule_form(w, 777),
+            lambda w, p, u: TriageRule.objects.filter(amount_above=777).exists(),
+        ),
+    ),
+    Case(
+        "case_settings:rule_edit",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:rule_edit", _utrecht_rule),
+            lambda w, p, u: _rule_form(w, 778),
+            lambda w, p, u: TriageRule.objects.filter(amount_above=778).exists(),
+        ),
+    ),
+    Case(
+        "case_settings:rule_delete",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:rule_delete", _fresh_rule),
+            lambda w, p, u: {},
+            lambda w, p, u: not TriageRule.objects.filter(amount_above=424242).exists(),
+        ),
+    ),
+    Case(
+        "case_settings:rule_move",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:rule_move", _utrecht_rule),
+            lambda w, p, u: {"richting": "omlaag"},
+            lambda w, p, u: AuditEvent.objects.filter(actor=u, action="cases.tray_changed").exists(),
+        ),
+    ),
+    Case(
+        "case_settings:mandates",
+        MUNICIPAL_CONTACT,
+        page(fixed("case_settings:mandates"), lambda w, p: ["Mandaat vastleggen"]),
+    ),
+    Case(
+        "case_settings:mandates#post",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:mandates"),
+            lambda w, p, u: {"executor": str(role_table_executor().pk), "valid_from": timezone.localdate().isoformat()},
+            lambda w, p, u: Mandate.objects.filter(municipal_party=w.utrecht.organisation).exists(),
+        ),
+    ),
+    Case(
+        "case_settings:mandate_end",
+        MUNICIPAL_CONTACT,
+        post(
+            _on("case_settings:mandate_end", _fresh_mandate),
+            lambda w, p, u: {},
+            lambda w, p, u: Mandate.objects.filter(valid_until__isnull=False).exists(),
+        ),
+    ),
+    Case(
+        "case_settings:letter_template",
+        MUNICIPAL_CONTACT,
+        page(fixed("case_settings:letter_template"), lambda w, p: ["Invulvelden"]),
+    ),
+    Case(
+        "case_settings:letter_template#post",
+        MUNICIPAL_CONTACT,
+        post(
+            fixed("case_settings:letter_template"),
+            lambda w, p, u: {"body": "Beste {naam}", "phone": "", "email": ""},
+            lambda w, p, u: LetterTemplate.objects.filter(municipal_party=w.utrecht.organisation).exists(),
+        ),
+    ),
+    # §4: the contact its own cases' log, the helpdesk every row
+    Case(
+        "case_settings:access_log",
+        {MUNICIPALITY: roles(CONTACT), PARTNER: NOBODY, PLATFORM: roles(HELPDESK)},
+        page(fixed("case_settings:access_log"), lambda w, p: ["Toegangslog zaken"]),
+    ),
+    # R19: the letter of a case, for whoever may open the case
+    Case(
+        "case_settings:letter",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        page(_on("case_settings:letter", _utrecht_case), lambda w, p: ["Download de brief (PDF)"]),
+    ),
+    Case(
+        "case_settings:letter#post",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        post(
+            _on("case_settings:letter", _utrecht_case),
+            lambda w, p, u: {},
+            lambda w, p, u: CaseEvent.objects.filter(event="letter", actor=u).exists(),
+        ),
+    ),
+]
+VIEW_TABLE += CASE_SETTINGS_TABLE
 
 
 def role_table_executor() -> Organisation:

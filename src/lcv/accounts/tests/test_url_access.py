@@ -4,6 +4,8 @@ refuse users of any other organisation. A new URL that is not listed fails this 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -54,6 +56,16 @@ ANY_LOGGED_IN = {
     "cases:work",  # the cases the person's own organisation may see (tested in cases/tests/test_views.py)
     "cases:mismatches",
     "debthelp:index",  # the own municipal party's debt-help list (tested in debthelp/tests/test_views.py)
+    # the own municipal party's case settings (a contact; other kinds 403), tested in cases/tests/test_settings_*
+    "case_settings:overview",
+    "case_settings:weights",
+    "case_settings:trays",
+    "case_settings:tray_new",
+    "case_settings:rule_new",
+    "case_settings:mandates",
+    "case_settings:letter_template",
+    # the own municipal party's access log, or all rows for the helpdesk (cases/tests/test_settings_access_log.py)
+    "case_settings:access_log",
 }
 
 
@@ -124,6 +136,10 @@ POST_ONLY = {
     "cases:reopen",
     "cases:brp_lookup",
     "cases:brp_resolve",
+    "case_settings:tray_move",
+    "case_settings:rule_delete",
+    "case_settings:rule_move",
+    "case_settings:mandate_end",
 }
 
 # Platform work (helpdesk): name -> builds the URL
@@ -274,6 +290,61 @@ API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
     "api:deliveries": lambda: reverse("api:deliveries"),
     "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
 }
+
+
+def _case_settings_object(name: str, kind: str) -> tuple[str, Organisation]:
+    from django.utils import timezone
+
+    from lcv.cases.models import Mandate, TriageRule
+    from lcv.cases.triage import ensure_default_trays
+
+    organisation = municipality_organisation("0344")
+    tray = ensure_default_trays(organisation)[0]
+    objects: dict[str, Any] = {
+        "tray": tray,
+        "rule": TriageRule.objects.filter(municipal_party=organisation).first(),
+        "mandate": Mandate.objects.create(
+            municipal_party=organisation,
+            executor=make_organisation(kind=OrganisationKind.EXECUTOR, sector="", national_coverage=False),
+            valid_from=timezone.localdate(),
+            created_by=member(organisation, "contact"),
+        ),
+    }
+    return reverse(name, args=[objects[kind].pk]), organisation
+
+
+for _name, _kind in (
+    ("case_settings:tray_edit", "tray"),
+    ("case_settings:tray_delete", "tray"),
+    ("case_settings:tray_move", "tray"),
+    ("case_settings:rule_edit", "rule"),
+    ("case_settings:rule_delete", "rule"),
+    ("case_settings:rule_move", "rule"),
+    ("case_settings:mandate_end", "mandate"),
+):
+    ORGANISATION_SCOPED[_name] = partial(_case_settings_object, _name, _kind)
+
+
+@scoped("case_settings:letter")
+def _case_letter() -> tuple[str, Organisation]:
+    """A case's letter: only the handlers of the organisations that may open the case (R16, R19)."""
+    from django.utils import timezone
+
+    from lcv.cases.models import Case
+    from lcv.organisations.models import Municipality
+
+    organisation = municipality_organisation("0344")
+    now = timezone.now()
+    case = Case.objects.create(
+        municipal_party=organisation,
+        municipality=Municipality.objects.get(cbs_code="0344"),
+        postcode="3511AB",
+        house_number=12,
+        opened_at=now,
+        first_received_at=now,
+        last_signal_at=now,
+    )
+    return reverse("case_settings:letter", args=[case.pk]), organisation
 
 
 @scoped("organisations:change_request_new")

@@ -30,6 +30,7 @@ from lcv.agreements.documents import (
 from lcv.agreements.generation import generate_agreements
 from lcv.agreements.models import Agreement, AgreementDocument, AgreementStatus, DocumentKind, Signature
 from lcv.agreements.seal_certificate import create_self_signed_pkcs12
+from lcv.core.pdf import render_pdf
 from lcv.organisations.models import Sector
 from lcv.testing.factories import make_organisation, member, municipality_organisation
 
@@ -107,7 +108,7 @@ def test_the_renderer_fetches_nothing_from_the_network():
         mock.patch.object(socket.socket, "connect") as connect,
         mock.patch.object(URLFetcher, "open") as opener,
     ):
-        pdf = documents._render_pdf(html)
+        pdf = render_pdf(html)
     assert pdf.startswith(b"%PDF-")
     assert not connect.called
     assert not opener.called
