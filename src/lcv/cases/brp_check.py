@@ -44,19 +44,25 @@ def pause(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_PAUSE)
 
 
-def prepare(cases: QuerySet[Case]) -> list[int]:
-    """After grouping: switch the check off where there is no BRP or the party turned it off;
-    return the parties with cases waiting for it."""
-    waiting = cases.filter(brp_status=BrpStatus.PENDING, is_open=True)
-    off_parties = list(
-        CaseSettings.objects.filter(brp_check=False, municipal_party__in=waiting.values("municipal_party")).values_list(
-            "municipal_party_id", flat=True
-        )
+def initial_status_sql(alias: str) -> str:
+    """The BRP status a new case (or person) of a signal starts with, as an SQL expression over the
+    signal `alias`: OFF without a BRP or where the party switched the check off, else PENDING."""
+    if client_from_settings() is None:
+        return f"'{BrpStatus.OFF.value}'"
+    off = list(CaseSettings.objects.filter(brp_check=False).values_list("municipal_party_id", flat=True))
+    if not off:
+        return f"'{BrpStatus.PENDING.value}'"
+    ids = ", ".join(str(int(party)) for party in off)
+    return (
+        f"CASE WHEN {alias}.municipal_party_id IN ({ids}) THEN '{BrpStatus.OFF.value}' "
+        f"ELSE '{BrpStatus.PENDING.value}' END"
     )
-    off = waiting.all() if client_from_settings() is None else waiting.filter(municipal_party_id__in=off_parties)
-    CasePerson.objects.filter(case__in=off.values("pk"), brp_status=BrpStatus.PENDING).update(brp_status=BrpStatus.OFF)
-    off.update(brp_status=BrpStatus.OFF)
-    return sorted(set(waiting.values_list("municipal_party_id", flat=True)))
+
+
+def waiting_parties(cases: QuerySet[Case]) -> list[int]:
+    """The parties with cases among these that wait for the check (their check is queued)."""
+    waiting = cases.filter(brp_status=BrpStatus.PENDING, is_open=True)
+    return sorted(set(waiting.values_list("municipal_party_id", flat=True).distinct()))
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ second open case for one address impossible in any case.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,6 +34,7 @@ from lcv.cases.models import Case, CaseEvent, CasePerson, CaseSignal, GroupedDel
 from lcv.signals.models import Delivery, DeliveryStatus, Signal
 
 logger = logging.getLogger("lcv.cases")
+T = TypeVar("T")
 
 SIGNAL = Signal._meta.db_table
 CASE = Case._meta.db_table
@@ -57,6 +60,23 @@ SURNAME_SQL = "LOWER(TRIM(s.surname))"
 BIRTH_SQL = "COALESCE(CAST(s.birth_date AS TEXT), '')"
 
 
+class _Steps:
+    """How long each step of a run took, for the log line (no personal data in it)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def run(self, name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.seconds[name] = time.perf_counter() - started
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
+
+
 @dataclass(frozen=True)
 class Grouped:
     new_cases: int
@@ -77,34 +97,52 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
         return Grouped(0, 0, 0)
     now = now or timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite: naive UTC)
+    steps = _Steps()
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             deliveries = _in(sorted(set(delivery_ids)))
-            new_cases = _open_cases(cursor, deliveries, stamp)
-            linked = _link(cursor, deliveries, stamp)
+            brp = brp_check.initial_status_sql("s")
+            since = connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD)
+            new_cases = steps.run("open", _open_cases, cursor, deliveries, stamp, brp, since)
+            _analyze(cursor, new_cases, CASE)
+            linked = steps.run("link", _link, cursor, deliveries, stamp)
+            _analyze(cursor, linked, LINK)
             _mark_grouped(cursor, deliveries, stamp)
             if not linked:
                 return Grouped(new_cases, 0, 0)
-            _persons(cursor, deliveries)
+            steps.run("persons", _persons, cursor, deliveries, brp)
+            _analyze(cursor, linked, PERSON)
             affected = (
                 f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
                 f"WHERE s.delivery_id IN ({deliveries})"
             )
-            _aggregate(cursor, affected, stamp)
-            _history(cursor, deliveries, stamp)
-            _earlier(cursor, now, stamp)
+            steps.run("aggregate", _aggregate, cursor, affected, stamp)
+            steps.run("history", _history, cursor, deliveries, stamp)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
-        matching.set_entry(cases, now=now)
-        priority.rescore(cases)
-        triage.sort_into_trays(cases)
-        deadlines.refresh(cases)
-        for party_id in brp_check.prepare(cases):
+        steps.run("matching", matching.set_entry, cases, now=now)
+        steps.run("priority", priority.rescore, cases)
+        steps.run("trays", triage.sort_into_trays, cases)
+        steps.run("deadlines", deadlines.refresh, cases)
+        for party_id in brp_check.waiting_parties(cases):
             transaction.on_commit(lambda party_id=party_id: brp_check_party_task.enqueue(party_id))  # type: ignore[misc]
-    logger.info("grouped deliveries: %s new cases, %s signals linked, %s cases affected", new_cases, linked, count)
+    logger.info(
+        "grouped deliveries: %s new cases, %s signals linked, %s cases affected (%s)", new_cases, linked, count, steps
+    )
     return Grouped(new_cases, linked, count)
+
+
+# After this many new rows in a run the planner's statistics of the table are refreshed at once:
+# a month's grouping can grow it by half, and with the old figures PostgreSQL plans its joins as if
+# the table were still small (autovacuum would analyse it only after the run).
+ANALYZE_AFTER_ROWS = 5_000
+
+
+def _analyze(cursor: object, rows: int, table: str) -> None:
+    if connection.vendor == "postgresql" and rows >= ANALYZE_AFTER_ROWS:
+        cursor.execute(f"ANALYZE {table}")  # type: ignore[attr-defined]
 
 
 def _unlinked(deliveries: str) -> str:
@@ -118,23 +156,34 @@ def _same_household(case: str) -> str:
     )
 
 
-def _open_cases(cursor: object, deliveries: str, now: object) -> int:
-    """Step 1: a case for every household of these signals that has no open case. A concurrent run
-    that made the same case first wins; this one then does nothing for it (ON CONFLICT)."""
+def _open_cases(cursor: object, deliveries: str, now: object, brp: str, since: object) -> int:
+    """Step 1: a case for every household of these signals that has no open case, with its BRP
+    status (`brp`: an SQL expression) and the number of cases at the address closed since `since`
+    (R18, "eerder gesignaleerd"). A concurrent run that made the same case first wins; this one
+    then does nothing for it (ON CONFLICT)."""
     akey = _addition_sql("s")
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO {CASE} (municipal_party_id, municipality_id, postcode, house_number, addition_key,
-            house_number_addition, street, city, opened_at, first_received_at, last_signal_at)
-        SELECT s.municipal_party_id, MIN(s.municipality_id), s.postcode, s.house_number, {akey},
-            MIN(s.house_number_addition), MAX(s.street), MAX(s.city), %s, MIN(s.received_at), MAX(s.received_at)
-        FROM {SIGNAL} s
-        WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household("c")})
-        GROUP BY s.municipal_party_id, s.postcode, s.house_number, {akey}
-        ORDER BY s.municipal_party_id, s.postcode, s.house_number, {akey}
+            house_number_addition, street, city, opened_at, first_received_at, last_signal_at, brp_status,
+            earlier_cases)
+        SELECT g.party, g.municipality, g.postcode, g.house_number, g.akey, g.addition, g.street, g.city, %s,
+            g.first, g.last, g.brp,
+            (SELECT COUNT(*) FROM {CASE} e WHERE e.municipal_party_id = g.party AND e.postcode = g.postcode
+               AND e.house_number = g.house_number AND e.addition_key = g.akey AND NOT e.is_open
+               AND e.closed_at >= %s)
+        FROM (
+            SELECT s.municipal_party_id AS party, MIN(s.municipality_id) AS municipality, s.postcode,
+                s.house_number, {akey} AS akey, MIN(s.house_number_addition) AS addition, MAX(s.street) AS street,
+                MAX(s.city) AS city, MIN(s.received_at) AS first, MAX(s.received_at) AS last, MAX({brp}) AS brp
+            FROM {SIGNAL} s
+            WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household("c")})
+            GROUP BY s.municipal_party_id, s.postcode, s.house_number, {akey}
+        ) g
+        ORDER BY g.party, g.postcode, g.house_number, g.akey
         ON CONFLICT DO NOTHING
         """,
-        [now],
+        [now, since],
     )
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
@@ -162,12 +211,14 @@ def _link(cursor: object, deliveries: str, now: object) -> int:
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
 
-def _persons(cursor: object, deliveries: str) -> None:
-    """Step 3: the persons at the address, one per normalised surname and birth date."""
+def _persons(cursor: object, deliveries: str, brp: str) -> None:
+    """Step 3: the persons at the address, one per normalised surname and birth date; a person new
+    to a case the BRP check had done sends the case back to it."""
     cursor.execute(  # type: ignore[attr-defined]
         f"""
-        INSERT INTO {PERSON} (case_id, surname_key, birth_key, initials, prefix, surname, birth_date)
-        SELECT l.case_id, {SURNAME_SQL}, {BIRTH_SQL}, MAX(s.initials), MAX(s.prefix), MAX(s.surname), MAX(s.birth_date)
+        INSERT INTO {PERSON} (case_id, surname_key, birth_key, initials, prefix, surname, birth_date, brp_status)
+        SELECT l.case_id, {SURNAME_SQL}, {BIRTH_SQL}, MAX(s.initials), MAX(s.prefix), MAX(s.surname), MAX(s.birth_date),
+            MAX({brp})
         FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
         WHERE s.delivery_id IN ({deliveries}) AND l.person_id IS NULL
         GROUP BY l.case_id, {SURNAME_SQL}, {BIRTH_SQL}
@@ -182,6 +233,16 @@ def _persons(cursor: object, deliveries: str) -> None:
             WHERE p.case_id = {LINK}.case_id AND p.surname_key = {SURNAME_SQL} AND p.birth_key = {BIRTH_SQL}
         )
         WHERE person_id IS NULL AND signal_id IN (SELECT s.id FROM {SIGNAL} s WHERE s.delivery_id IN ({deliveries}))
+        """
+    )
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        UPDATE {CASE} SET brp_status = 'pending'
+        WHERE brp_status NOT IN ('pending', 'retrying', 'off') AND is_open AND id IN (
+            SELECT p.case_id FROM {PERSON} p WHERE p.brp_status = 'pending' AND p.case_id IN (
+                SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id WHERE s.delivery_id IN ({deliveries})
+            )
+        )
         """
     )
 
@@ -260,22 +321,6 @@ def _history(cursor: object, deliveries: str, now: object) -> None:
         )
         """,
         [now, now],
-    )
-
-
-def _earlier(cursor: object, now: datetime, stamp: object) -> None:
-    """Step 5b (R18): how many cases at the address closed in the past 6 months, for new cases."""
-    cursor.execute(  # type: ignore[attr-defined]
-        f"""
-        UPDATE {CASE} SET earlier_cases = (
-            SELECT COUNT(*) FROM {CASE} e
-            WHERE e.municipal_party_id = {CASE}.municipal_party_id AND e.postcode = {CASE}.postcode
-              AND e.house_number = {CASE}.house_number AND e.addition_key = {CASE}.addition_key
-              AND NOT e.is_open AND e.closed_at >= %s
-        )
-        WHERE touched_at = %s AND opened_at = %s
-        """,
-        [connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD), stamp, stamp],
     )
 
 

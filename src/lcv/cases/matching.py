@@ -12,7 +12,8 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import DateTimeField, F, Q, QuerySet, Value, When
 
 from lcv.cases.models import Case, CaseSettings
 from lcv.core.calendar import add_working_days
@@ -40,15 +41,23 @@ URGENT = Q(crisis=True) | Q(shut_off=True) | Q(end_of_supply=True) | Q(warm_tran
 
 
 def set_entry(cases: QuerySet[Case], *, now: datetime) -> None:
-    """R18: give the cases without an entry moment theirs; urgent ones enter now (R15)."""
-    cases.filter(URGENT).filter(Q(enters_at__isnull=True) | Q(enters_at__gt=now)).update(enters_at=now)
-    waiting = cases.filter(enters_at__isnull=True)
-    parties = set(waiting.values_list("municipal_party_id", flat=True).distinct())
+    """R18: give the cases without an entry moment theirs; urgent ones enter now (R15). One
+    statement: the moment is chosen per party in the database."""
+    parties = set(
+        cases.filter(Q(enters_at__isnull=True) | (URGENT & Q(enters_at__gt=now)))
+        .values_list("municipal_party_id", flat=True)
+        .distinct()
+    )
     if not parties:
         return
     settings = {s.municipal_party_id: s for s in CaseSettings.objects.filter(municipal_party_id__in=parties)}
     by_moment: dict[datetime, list[int]] = defaultdict(list)
     for party in parties:
         by_moment[entry_moment(settings.get(party), now)].append(party)
-    for moment, party_ids in by_moment.items():
-        waiting.filter(municipal_party_id__in=party_ids).update(enters_at=moment)
+    moment = DbCase(
+        When(URGENT, then=Value(now)),
+        When(enters_at__isnull=False, then=F("enters_at")),
+        *(When(municipal_party_id__in=ids, then=Value(at)) for at, ids in by_moment.items()),
+        output_field=DateTimeField(),
+    )
+    cases.filter(Q(enters_at__isnull=True) | (URGENT & Q(enters_at__gt=now))).update(enters_at=moment)

@@ -7,10 +7,14 @@ untouched case (for example into the tray for multiple creditors), never a case 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lcv.cases.models import Approach, Case, CaseStatus, Tray, TriageRule
@@ -64,26 +68,72 @@ def condition(rule: TriageRule, today: date) -> Q:
 @transaction.atomic
 def ensure_default_trays(party: Organisation) -> list[Tray]:
     """A municipal party without trays gets the default ones (and their rules)."""
-    trays = list(Tray.objects.filter(municipal_party=party))
-    if trays:
-        return trays
-    for position, (name, approach, conditions) in enumerate(DEFAULT_TRAYS):
-        tray = Tray.objects.create(municipal_party=party, name=name, approach=approach, position=position)
-        trays.append(tray)
-        if conditions is not None:
-            TriageRule.objects.create(municipal_party=party, tray=tray, position=position, **conditions)
+    return default_trays_of([party.pk])[party.pk]
+
+
+def default_trays_of(party_ids: Iterable[int]) -> dict[int, list[Tray]]:
+    """The trays of these parties, in order; parties without any get the defaults (few statements
+    for any number of parties)."""
+    ids = sorted(set(party_ids))
+    trays: dict[int, list[Tray]] = {party: [] for party in ids}
+    for tray in Tray.objects.filter(municipal_party_id__in=ids).order_by("municipal_party_id", "position", "pk"):
+        trays[tray.municipal_party_id].append(tray)
+    missing = [party for party, found in trays.items() if not found]
+    if missing:
+        Tray.objects.bulk_create(
+            Tray(municipal_party_id=party, name=name, approach=approach, position=position)
+            for party in missing
+            for position, (name, approach, _conditions) in enumerate(DEFAULT_TRAYS)
+        )
+        made = Tray.objects.filter(municipal_party_id__in=missing).order_by("municipal_party_id", "position", "pk")
+        for tray in made:
+            trays[tray.municipal_party_id].append(tray)
+        TriageRule.objects.bulk_create(
+            TriageRule(municipal_party_id=party, tray=trays[party][position], position=position, **conditions)
+            for party in missing
+            for position, (_name, _approach, conditions) in enumerate(DEFAULT_TRAYS)
+            if conditions is not None
+        )
     return trays
 
 
+RULE_FIELDS = ("multiple", "urgent", "sector", "amount_above", "under_27", "postcode_from", "postcode_to")
+
+
 def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None:
-    """Put the untouched cases among these into the tray of the first rule that fits them."""
+    """Put the untouched cases among these into the tray of the first rule that fits them.
+
+    Parties whose rules have the same conditions in the same order (most keep the defaults) are
+    sorted together: one statement per rule position, the tray chosen per party in the statement."""
     today = today or date.today()
     untouched = cases.filter(status=CaseStatus.NEW, handler__isnull=True, is_open=True)
     party_ids = set(untouched.values_list("municipal_party_id", flat=True).distinct())
-    for party in Organisation.objects.filter(pk__in=party_ids):
-        trays = ensure_default_trays(party)
-        mine = untouched.filter(municipal_party=party)
-        mine.update(tray=None)
-        for rule in TriageRule.objects.filter(municipal_party=party).order_by("position", "id"):
-            mine.filter(tray__isnull=True).filter(condition(rule, today)).update(tray=rule.tray_id)
-        mine.filter(tray__isnull=True).update(tray=trays[-1].pk)
+    if not party_ids:
+        return
+    trays = default_trays_of(party_ids)
+    rules: dict[int, list[TriageRule]] = defaultdict(list)
+    for rule in TriageRule.objects.filter(municipal_party_id__in=party_ids).order_by(
+        "municipal_party_id", "position", "pk"
+    ):
+        rules[rule.municipal_party_id].append(rule)
+    shapes: dict[tuple[tuple[object, ...], ...], list[int]] = defaultdict(list)
+    for party in party_ids:
+        shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party])].append(party)
+    untouched.update(tray=None)
+    for shape, parties in shapes.items():
+        for index in range(len(shape)):
+            chosen = {party: rules[party][index].tray_id for party in parties}
+            untouched.filter(tray__isnull=True, municipal_party_id__in=parties).filter(
+                condition(rules[parties[0]][index], today)
+            ).update(tray=_per_party(chosen))
+    last = {party: party_trays[-1].pk for party, party_trays in trays.items() if party_trays}
+    untouched.filter(tray__isnull=True, municipal_party_id__in=list(last)).update(tray=_per_party(last))
+
+
+def _per_party(tray_of: dict[int, int]) -> Any:
+    if len(set(tray_of.values())) == 1:
+        return Value(next(iter(tray_of.values())))
+    return DbCase(
+        *(When(municipal_party_id=party, then=Value(tray)) for party, tray in tray_of.items()),
+        output_field=IntegerField(),
+    )

@@ -1,0 +1,55 @@
+"""Work trays: every party's own triage rules sort its untouched cases, in one run for all parties."""
+
+from __future__ import annotations
+
+from lcv.cases.models import Case, Tray, TriageRule
+from lcv.cases.triage import default_trays_of
+
+
+def tray_of(postcode: str, number: int) -> str:
+    case = Case.objects.get(postcode=postcode, house_number=number, is_open=True)
+    return case.tray.name if case.tray else ""
+
+
+def test_default_trays_sort_by_urgency_multiple_creditors_and_age(chain):
+    chain.deliver(
+        chain.water,
+        [
+            chain.signal(chain.water, huisnummer="1", klantnummer="W-1", crisis="ja"),
+            chain.signal(chain.water, huisnummer="2", klantnummer="W-2"),
+            chain.signal(chain.water, huisnummer="3", klantnummer="W-3", geboortedatum="01-01-2005"),
+            chain.signal(chain.water, huisnummer="4", klantnummer="W-4", geboortedatum="01-01-1960"),
+        ],
+    )
+    chain.deliver(chain.energy, [chain.signal(chain.energy, huisnummer="2", klantnummer="E-2")])
+    assert tray_of("3511AB", 1) == "Crisis en afsluiting"
+    assert tray_of("3511AB", 2) == "Meerdere schuldeisers"
+    assert tray_of("3511AB", 3) == "Jongeren tot 27 jaar"
+    assert tray_of("3511AB", 4) == "Eén signaal"
+
+
+def test_each_party_is_sorted_by_its_own_rules_in_the_same_run(chain):
+    default_trays_of([chain.utrecht.pk, chain.zeist.pk])
+    big = Tray.objects.create(municipal_party=chain.zeist, name="Grote bedragen", approach="home_visit", position=0)
+    TriageRule.objects.create(municipal_party=chain.zeist, tray=big, position=0, amount_above=200)
+    chain.deliver(
+        chain.water,
+        [
+            chain.signal(chain.water, huisnummer="5", klantnummer="W-5", bedrag="245,50"),
+            chain.signal(chain.water, postcode="3701AA", huisnummer="5", klantnummer="W-6", bedrag="245,50"),
+            chain.signal(chain.water, postcode="3701AA", huisnummer="6", klantnummer="W-7", bedrag="50,00"),
+        ],
+    )
+    assert tray_of("3511AB", 5) == "Eén signaal"  # Utrecht has no amount rule
+    assert tray_of("3701AA", 5) == "Grote bedragen"
+    assert tray_of("3701AA", 6) == "Eén signaal"
+
+
+def test_a_case_in_someones_hands_is_not_moved_by_a_new_signal(chain):
+    from lcv.cases import services
+
+    chain.deliver(chain.water, [chain.signal(chain.water, klantnummer="W-1")])
+    case = chain.open_case()
+    services.assign(case_id=case.pk, handler=chain.handler, actor=chain.handler)
+    chain.deliver(chain.energy, [chain.signal(chain.energy, klantnummer="E-1")])
+    assert tray_of("3511AB", 12) == "Eén signaal"
