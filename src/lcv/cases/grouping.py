@@ -240,7 +240,8 @@ def _persons(cursor: object, deliveries: str, brp: str) -> None:
         UPDATE {CASE} SET brp_status = 'pending'
         WHERE brp_status NOT IN ('pending', 'retrying', 'off') AND is_open AND id IN (
             SELECT p.case_id FROM {PERSON} p WHERE p.brp_status = 'pending' AND p.case_id IN (
-                SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id WHERE s.delivery_id IN ({deliveries})
+                SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
+                WHERE s.delivery_id IN ({deliveries})
             )
         )
         """
