@@ -35,6 +35,12 @@ HANDLER = f"behandelaar.utrecht@{DOMAIN}"
 BRP_KEY = "e2e-brp-sleutel"
 MATCHED = "Gevonden in de BRP"
 MISMATCH = "Niet eenduidig gevonden"
+SETTINGS_PAGES = (  # the contact's menu: link, heading of the page
+    ("Prioriteit", "Prioriteit van zaken"),
+    ("Werkbakken en regels", "Werkbakken en triageregels"),
+    ("Mandaten", "Mandaten voor uitvoerders"),
+    ("Brief", "Brief aan inwoners"),
+)
 
 
 @pytest.fixture
@@ -87,7 +93,8 @@ def assert_breakdown_adds_up(site, score: Locator) -> None:
     total = int(score.locator("summary").inner_text())
     lines = breakdown.locator("tr")
     points = [int(lines.nth(i).locator("td").last.inner_text()) for i in range(lines.count() - 1)]
-    assert points and all(points), points
+    assert points, "the breakdown has no lines"
+    assert all(points), points  # only the parts that count are listed
     expect(lines.last).to_contain_text("Totaal")
     assert sum(points) == total == int(lines.last.locator("td").last.inner_text())
 
@@ -128,6 +135,16 @@ def test_a_handler_works_a_matched_case_and_a_mismatch(site, demo):
     expect(page.get_by_test_id("persons")).to_contain_text(MATCHED)
     expect(page.get_by_test_id("brp-status")).to_have_text(MATCHED)
     assert CaseAccess.objects.filter(case=jansen, user=handler, what="case").count() == 1  # §4
+
+    # the person's own page shows the BSN the BRP check found (and that opening is logged too)
+    person = jansen.persons.get()
+    joost = next(r for r in DEMO_RESIDENTS if (r.postcode, r.house_number) == ("3512BB", 14))
+    assert person.bsn == joost.bsn
+    assert joost.bsn not in page.content()
+    site.click(page.get_by_test_id("persons").get_by_role("link", name=person.name))
+    expect(page.get_by_test_id("bsn")).to_have_text(joost.bsn)
+    assert CaseAccess.objects.filter(case=jansen, user=handler, what="person", person=person).count() == 1
+    site.click(page.get_by_role("link", name=f"Terug naar zaak {jansen.pk}"))
 
     record_attempt(site, ContactKind.PHONE.label, "Nee")
     expect(page.get_by_test_id("attempts")).to_contain_text("Telefoon — niet bereikt")
@@ -187,10 +204,37 @@ def test_a_handler_works_a_matched_case_and_a_mismatch(site, demo):
         "'(Budget)advies en/of quick fix' kan alleen als de inwoner is bereikt."
     )
     bakker.refresh_from_db()
-    assert bakker.is_open and bakker.outcome == ""
+    assert (bakker.is_open, bakker.outcome) == (True, "")
 
     # the case left the mismatch list
     site.click(page.get_by_role("link", name="Terug naar de werkbakken"))
     site.click(page.get_by_role("main").get_by_role("link", name=re.compile("beoordeling van de BRP-controle")))
     expect(page.get_by_role("main")).not_to_contain_text("Oudegracht 12 B")
+    site.assert_all_pages_checked()
+
+
+def test_the_contact_sees_who_opened_a_case_on_the_access_log(site, demo):
+    """§4: the municipality's contact sees that the handler opened a case; the contact's case pages
+    pass axe as well."""
+    page = site.page
+    site.log_in(HANDLER, DEMO_PASSWORD)
+    site.click(page.get_by_role("banner").get_by_role("link", name="Werkbakken"))
+    link = page.get_by_test_id("case-row").first.get_by_role("link", name=re.compile(r"^Zaak \d+$"))
+    opened = case_of(link)
+    site.click(link)
+    site.log_out()
+
+    site.log_in(f"contact.utrecht@{DOMAIN}", DEMO_PASSWORD)
+    site.visit("/zaken/instellingen/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Instellingen zaakbehandeling")
+    settings_menu = page.get_by_role("navigation", name="Instellingen zaakbehandeling")
+    for name, heading in SETTINGS_PAGES:
+        site.click(settings_menu.get_by_role("link", name=name, exact=True))
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    site.click(settings_menu.get_by_role("link", name="Toegangslog", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toegangslog zaken")
+    rows = page.get_by_test_id("access-row")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(demo.full_name)
+    expect(rows.get_by_role("cell").nth(3)).to_have_text(str(opened.pk))
     site.assert_all_pages_checked()
