@@ -21,7 +21,8 @@ class AttemptForm(forms.Form):
         coerce=lambda value: value == "ja",
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    # a date input takes ISO dates only: in the Dutch format the browser would show today's date empty
+    on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     part_of_day = forms.ChoiceField(
         label=_("Dagdeel"), choices=[("", _("— niet ingevuld —")), *PartOfDay.choices], required=False
     )

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +36,9 @@ from lcv.core.spreadsheet import csv_response
 from lcv.organisations.models import Membership, Organisation, OrganisationKind
 
 PAGE_SIZE = 25
+# by deadline, the earliest first, then priority (R18, R19); a case with no running deadline last on
+# every database (SQLite would put NULL first, PostgreSQL last)
+TRAY_ORDER = (F("due_on").asc(nulls_last=True), "-score", "pk")
 CASE_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.JOINT_ARRANGEMENT, OrganisationKind.EXECUTOR)
 
 
@@ -98,7 +101,7 @@ def work(request: HttpRequest) -> HttpResponse:
     visible = _visible(organisation)
     entered = visible.filter(enters_at__lte=now)
     form = FilterForm(request.GET or None, statuses=CaseStatus.choices)
-    cases = _filtered(request, entered, form).select_related("tray", "handler").order_by("due_on", "-score", "pk")
+    cases = _filtered(request, entered, form).select_related("tray", "handler").order_by(*TRAY_ORDER)
     if request.GET.get("formaat") == "csv":
         return _export(request, organisation, cases)
     counts = dict(entered.filter(is_open=True).values_list("tray").annotate(n=Count("pk")).values_list("tray", "n"))
@@ -346,7 +349,7 @@ def mismatches(request: HttpRequest) -> HttpResponse:
     cases = (
         _visible(organisation)
         .filter(is_open=True, brp_status__in=[BrpStatus.MISMATCH, BrpStatus.NOT_RESIDENT])
-        .order_by("due_on", "-score", "pk")
+        .order_by(*TRAY_ORDER)
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
