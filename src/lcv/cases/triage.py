@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
-from django.db import transaction
-from django.db.models import Case as DbCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lcv.cases.models import Approach, Case, CaseStatus, Tray, TriageRule
@@ -103,8 +101,10 @@ RULE_FIELDS = ("multiple", "urgent", "sector", "amount_above", "under_27", "post
 def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None:
     """Put the untouched cases among these into the tray of the first rule that fits them.
 
-    Parties whose rules have the same conditions in the same order (most keep the defaults) are
-    sorted together: one statement per rule position, the tray chosen per party in the statement."""
+    Set-based for any number of parties: first every case into its party's last tray, then the
+    rules from the last to the first, each overwriting the cases it fits, so the first fitting rule
+    decides. Parties whose rules have the same conditions in the same order (most keep the
+    defaults) share the statements; the tray is taken per party from a small mapping."""
     today = today or date.today()
     untouched = cases.filter(status=CaseStatus.NEW, handler__isnull=True, is_open=True)
     party_ids = set(untouched.values_list("municipal_party_id", flat=True).distinct())
@@ -119,21 +119,28 @@ def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None
     shapes: dict[tuple[tuple[object, ...], ...], list[int]] = defaultdict(list)
     for party in party_ids:
         shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party])].append(party)
-    untouched.update(tray=None)
+    _assign(untouched, {party: party_trays[-1].pk for party, party_trays in trays.items() if party_trays})
     for shape, parties in shapes.items():
-        for index in range(len(shape)):
-            chosen = {party: rules[party][index].tray_id for party in parties}
-            untouched.filter(tray__isnull=True, municipal_party_id__in=parties).filter(
+        for index in reversed(range(len(shape))):
+            fitting = untouched.filter(municipal_party_id__in=parties).filter(
                 condition(rules[parties[0]][index], today)
-            ).update(tray=_per_party(chosen))
-    last = {party: party_trays[-1].pk for party, party_trays in trays.items() if party_trays}
-    untouched.filter(tray__isnull=True, municipal_party_id__in=list(last)).update(tray=_per_party(last))
+            )
+            _assign(fitting, {party: rules[party][index].tray_id for party in parties})
 
 
-def _per_party(tray_of: dict[int, int]) -> Any:
-    if len(set(tray_of.values())) == 1:
-        return Value(next(iter(tray_of.values())))
-    return DbCase(
-        *(When(municipal_party_id=party, then=Value(tray)) for party, tray in tray_of.items()),
-        output_field=IntegerField(),
+def _assign(cases: QuerySet[Case], tray_of: dict[int, int]) -> None:
+    """One UPDATE: each of these cases into the tray given for its party (joined, not a CASE with a
+    branch per party)."""
+    if not tray_of:
+        return
+    subquery, params = cases.values("pk").query.sql_with_params()
+    mapping = " UNION ALL ".join(
+        f"SELECT {int(party)} AS party, {int(tray)} AS tray" for party, tray in tray_of.items()
     )
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET tray_id = m.tray FROM ({mapping}) m "  # noqa: S608 - integers and a compiled query
+            f"WHERE m.party = {table}.municipal_party_id AND {table}.id IN ({subquery})",
+            params,
+        )

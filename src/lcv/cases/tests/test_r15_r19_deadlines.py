@@ -127,3 +127,32 @@ def test_r15_deadlines_are_stored_on_the_case_by_grouping(chain):
     assert chain_day == date(2026, 3, 22)  # a Sunday
     assert (normal.due_on, normal.due_kind) == (deadlines.offer_due(received), DueKind.FIRST_ACTION)
     assert (urgent.due_on, urgent.due_kind) == (date(2026, 3, 25), DueKind.URGENT)
+
+
+def test_r15_r19_the_set_based_refresh_stores_what_the_one_calculation_says(chain):
+    from datetime import timedelta
+
+    from lcv.cases import services
+    from lcv.cases.models import Case
+    from lcv.cases.outcomes import ContactKind
+
+    rows = [chain.signal(chain.water, huisnummer=str(n), klantnummer=f"W-{n}") for n in range(1, 7)]
+    rows[1]["crisis"] = "ja"
+    rows[2]["type"] = "afsluiting"
+    chain.deliver(chain.water, rows)
+    cases = list(Case.objects.order_by("house_number"))
+    services.record_attempt(
+        case_id=cases[3].pk, actor=chain.handler, kind=ContactKind.PHONE, reached=True, on=date(2026, 3, 22)
+    )
+    services.accept_help(case_id=cases[3].pk, actor=chain.handler, on=date(2026, 3, 22))
+    services.record_attempt(
+        case_id=cases[4].pk, actor=chain.handler, kind=ContactKind.LETTER, reached=False, on=date(2026, 3, 22)
+    )
+    # a crisis signal that came 25 days after the first: its 3 working days end after the 4 weeks
+    Case.objects.filter(pk=cases[5].pk).update(urgent_since=cases[5].first_received_at + timedelta(days=25))
+    Case.objects.update(due_on=None, due_kind="")
+    deadlines.refresh(Case.objects.all())
+    for case in Case.objects.all():
+        assert (case.due_on, case.due_kind) == deadlines.due_of(case), case.house_number
+    kinds = sorted(Case.objects.values_list("due_kind", flat=True))
+    assert kinds == ["", "first_action", "first_action", "plan", "urgent", "urgent"]
