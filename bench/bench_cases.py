@@ -82,19 +82,24 @@ def ungroup_month() -> None:
     low, high = month_bounds()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM cases_case WHERE id IN (SELECT l.case_id FROM cases_casesignal l JOIN signals_signal s "
-            "ON s.id = l.signal_id WHERE s.received_at >= %s AND s.received_at < %s)",
+            "CREATE TEMP TABLE bench_month_cases ON COMMIT DROP AS SELECT DISTINCT l.case_id AS id "
+            "FROM cases_casesignal l JOIN signals_signal s ON s.id = l.signal_id "
+            "WHERE s.received_at >= %s AND s.received_at < %s",
             [low, high],
         )
+        for table in ("cases_caseevent", "cases_caseaccess", "cases_contactattempt", "cases_casenote"):
+            cursor.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT id FROM bench_month_cases)")  # noqa: S608
+        cursor.execute("DELETE FROM cases_casesignal WHERE case_id IN (SELECT id FROM bench_month_cases)")
+        cursor.execute("DELETE FROM cases_caseperson WHERE case_id IN (SELECT id FROM bench_month_cases)")
+        cursor.execute("DELETE FROM cases_case WHERE id IN (SELECT id FROM bench_month_cases)")
         cursor.execute(
             "DELETE FROM cases_groupeddelivery WHERE delivery_id IN "
             "(SELECT id FROM signals_delivery WHERE received_at >= %s AND received_at < %s)",
             [low, high],
         )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE cases_case")
-        cursor.execute("VACUUM ANALYZE cases_casesignal")
-        cursor.execute("VACUUM ANALYZE cases_caseperson")
+        for table in ("cases_case", "cases_casesignal", "cases_caseperson", "cases_caseevent"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def group_month() -> None:

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lcv.cases.models import Approach, Case, CaseStatus, Tray, TriageRule
@@ -99,12 +100,12 @@ RULE_FIELDS = ("multiple", "urgent", "sector", "amount_above", "under_27", "post
 
 
 def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None:
-    """Put the untouched cases among these into the tray of the first rule that fits them.
+    """Put the untouched cases among these into the tray of the first rule that fits them (none
+    fits: the party's last tray).
 
-    Set-based for any number of parties: first every case into its party's last tray, then the
-    rules from the last to the first, each overwriting the cases it fits, so the first fitting rule
-    decides. Parties whose rules have the same conditions in the same order (most keep the
-    defaults) share the statements; the tray is taken per party from a small mapping."""
+    One statement for all parties whose rules have the same conditions in the same order (most keep
+    the defaults): the database picks the index of the first fitting rule per case, and the tray of
+    that index per party comes from a small joined mapping."""
     today = today or date.today()
     untouched = cases.filter(status=CaseStatus.NEW, handler__isnull=True, is_open=True)
     party_ids = set(untouched.values_list("municipal_party_id", flat=True).distinct())
@@ -118,29 +119,34 @@ def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None
         rules[rule.municipal_party_id].append(rule)
     shapes: dict[tuple[tuple[object, ...], ...], list[int]] = defaultdict(list)
     for party in party_ids:
-        shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party])].append(party)
-    _assign(untouched, {party: party_trays[-1].pk for party, party_trays in trays.items() if party_trays})
+        if trays[party]:
+            shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party])].append(party)
     for shape, parties in shapes.items():
-        for index in reversed(range(len(shape))):
-            fitting = untouched.filter(municipal_party_id__in=parties).filter(
-                condition(rules[parties[0]][index], today)
-            )
-            _assign(fitting, {party: rules[party][index].tray_id for party in parties})
+        first = rules[parties[0]]
+        index = DbCase(
+            *(When(condition(rule, today), then=Value(n)) for n, rule in enumerate(first)),
+            default=Value(len(shape)),
+            output_field=IntegerField(),
+        )
+        mapping = {
+            (party, n): (rules[party][n].tray_id if n < len(shape) else trays[party][-1].pk)
+            for party in parties
+            for n in range(len(shape) + 1)
+        }
+        _assign(untouched.filter(municipal_party_id__in=parties).annotate(rule_index=index), mapping)
 
 
-def _assign(cases: QuerySet[Case], tray_of: dict[int, int]) -> None:
-    """One UPDATE: each of these cases into the tray given for its party (joined, not a CASE with a
-    branch per party)."""
-    if not tray_of:
-        return
-    subquery, params = cases.values("pk").query.sql_with_params()
+def _assign(cases: QuerySet[Case], tray_of: dict[tuple[int, int], int]) -> None:
+    """One UPDATE: each case into the tray given for (its party, its `rule_index`)."""
+    named = cases.annotate(case_pk=F("pk"), party_pk=F("municipal_party_id"))
+    subquery, params = named.values("case_pk", "party_pk", "rule_index").query.sql_with_params()
     mapping = " UNION ALL ".join(
-        f"SELECT {int(party)} AS party, {int(tray)} AS tray" for party, tray in tray_of.items()
+        f"SELECT {int(party)} AS party, {int(n)} AS idx, {int(tray)} AS tray" for (party, n), tray in tray_of.items()
     )
     table = Case._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET tray_id = m.tray FROM ({mapping}) m "  # noqa: S608 - integers and a compiled query
-            f"WHERE m.party = {table}.municipal_party_id AND {table}.id IN ({subquery})",
+            f"UPDATE {table} SET tray_id = m.tray FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
+            f"JOIN ({mapping}) m ON m.party = q.party_pk AND m.idx = q.rule_index WHERE {table}.id = q.case_pk",
             params,
         )

@@ -38,6 +38,9 @@ ENERGY_SIGNALS: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, st
     # a young resident (under 27)
     ("SL-506", "D. Yilmaz", "09-09-2003", "3511AC 22", "Vismarkt", "elektriciteit", "310,00", "01-09-2025", {}),
 )
+ENERGY_UPDATE: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, str]], ...] = (
+    ("SL-506", "D. Yilmaz", "09-09-2003", "3511AC 22", "Vismarkt", "elektriciteit", "455,00", "01-09-2025", {}),
+)
 HOUSING_SIGNALS: tuple[tuple[str, str, str, str, str, str, str, str, dict[str, str]], ...] = (
     # the third creditor of the Bakker household
     ("DH-701", "S. Bakker", "14-03-1981", "3511AB 12 B", "Oudegracht", "huur", "1.480,00", "01-08-2025", {}),
@@ -185,4 +188,10 @@ def load_demo_cases(organisations: dict[str, Organisation], member: Callable[[Or
     handler = member(utrecht, Role.HANDLER)
     if handler is not None:
         _work(utrecht, handler)
+    # a month later Stroomlijn signals D. Yilmaz again with a higher amount: news for the handler
+    partner = organisations.get("stroomlijn")
+    if partner is not None:
+        later = _deliver(partner, member(partner, Role.DELIVERER), "demo-energie-update.csv", _rows(ENERGY_UPDATE))
+        if later is not None:
+            group_deliveries([later])
     return Case.objects.filter(municipal_party=utrecht).count()

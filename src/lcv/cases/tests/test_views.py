@@ -97,7 +97,7 @@ def test_the_handler_records_attempts_and_help_accepted_through_the_pages(handle
     assert Case.objects.get(pk=case.pk).due_on == date(2026, 5, 18)
 
 
-def test_another_municipality_cannot_open_list_or_export_the_case(client, case, chain):
+def test_r16_another_municipality_cannot_open_list_or_export_the_case(client, case, chain):
     zeist_handler = member(chain.zeist, "handler", email="h@zeist.nl")
     login_verified(client, zeist_handler)
     assert client.get(reverse("cases:case", args=[case.pk])).status_code == 404
@@ -123,7 +123,7 @@ def test_a_partner_and_an_analyst_see_no_case_pages(client, case, chain):
         assert client.get(reverse("cases:case", args=[case.pk])).status_code in (403, 404)
 
 
-def test_an_executor_sees_exactly_its_mandated_cases_and_none_after_the_mandate(client, case, chain):
+def test_r16_an_executor_sees_exactly_its_mandated_cases_and_none_after_the_mandate(client, case, chain):
     from lcv.cases.models import BrpStatus, Tray
 
     executor = make_organisation(kind="executor", name="Schuldhulp BV", sector="", national_coverage=False)
@@ -153,7 +153,7 @@ def test_an_executor_sees_exactly_its_mandated_cases_and_none_after_the_mandate(
     assert f"Zaak {case.pk}<" not in client.get(reverse("cases:work")).content.decode()
 
 
-def test_a_joint_arrangement_sees_its_members_cases(client, case, chain):
+def test_r16_a_joint_arrangement_sees_its_members_cases(client, case, chain):
     from lcv.organisations.models import Municipality
 
     arrangement = make_organisation(kind="joint_arrangement", name="Regio Utrecht", sector="", national_coverage=False)
