@@ -90,7 +90,7 @@ def _in(ids: Sequence[int]) -> str:
 
 def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None) -> Grouped:
     """R18: group the admitted signals of these deliveries into cases. Safe to call again."""
-    from lcv.cases import brp_check, deadlines, matching, priority, triage
+    from lcv.cases import brp_check, deadlines, priority, triage
     from lcv.cases.tasks import brp_check_party_task
 
     if not delivery_ids:
@@ -107,22 +107,22 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             since = connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD)
             new_cases = steps.run("open", _open_cases, cursor, deliveries, stamp, brp, since)
             _analyze(cursor, new_cases, CASE)
+            steps.run("persons", _persons, cursor, deliveries, brp)
+            _analyze(cursor, new_cases, PERSON)
             linked = steps.run("link", _link, cursor, deliveries, stamp)
             _analyze(cursor, linked, LINK)
             _mark_grouped(cursor, deliveries, stamp)
             if not linked:
                 return Grouped(new_cases, 0, 0)
-            steps.run("persons", _persons, cursor, deliveries, brp)
-            _analyze(cursor, linked, PERSON)
+            _back_to_the_check(cursor, deliveries)
             affected = (
                 f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
                 f"WHERE s.delivery_id IN ({deliveries})"
             )
-            steps.run("aggregate", _aggregate, cursor, affected, stamp)
+            steps.run("aggregate", _aggregate, cursor, affected, stamp, _entry_sql(now))
             steps.run("history", _history, cursor, deliveries, stamp)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
-        steps.run("matching", matching.set_entry, cases, now=now)
         steps.run("priority", priority.rescore, cases)
         steps.run("trays", triage.sort_into_trays, cases)
         steps.run("deadlines", deadlines.refresh, cases)
@@ -188,20 +188,38 @@ def _open_cases(cursor: object, deliveries: str, now: object, brp: str, since: o
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
 
-def _link(cursor: object, deliveries: str, now: object) -> int:
-    """Step 2: every signal into its household's open case. Quiet: the case already holds this
-    partner's claim (customer number, type) with an amount at least as high, and it is no
-    shut-off or end-of-supply signal."""
+def _persons(cursor: object, deliveries: str, brp: str) -> None:
+    """Step 2: the persons at the address of these signals' cases, one per normalised surname and
+    birth date."""
     cursor.execute(  # type: ignore[attr-defined]
         f"""
-        INSERT INTO {LINK} (case_id, signal_id, joined_at, quiet)
-        SELECT c.id, s.id, %s,
+        INSERT INTO {PERSON} (case_id, surname_key, birth_key, initials, prefix, surname, birth_date, brp_status)
+        SELECT c.id, {SURNAME_SQL}, {BIRTH_SQL}, MAX(s.initials), MAX(s.prefix), MAX(s.surname), MAX(s.birth_date),
+            MAX({brp})
+        FROM {SIGNAL} s JOIN {CASE} c ON {_same_household("c")}
+        WHERE {_unlinked(deliveries)}
+        GROUP BY c.id, {SURNAME_SQL}, {BIRTH_SQL}
+        ORDER BY c.id
+        ON CONFLICT DO NOTHING
+        """
+    )
+
+
+def _link(cursor: object, deliveries: str, now: object) -> int:
+    """Step 3: every signal into its household's open case, with its person. Quiet: the case
+    already holds this partner's claim (customer number, type) with an amount at least as high,
+    and it is no shut-off or end-of-supply signal."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {LINK} (case_id, signal_id, person_id, joined_at, quiet)
+        SELECT c.id, s.id, p.id, %s,
             CASE WHEN s.kind NOT IN ('shut_off', 'end_of_supply') AND s.customer_number <> '' AND EXISTS (
                 SELECT 1 FROM {LINK} o JOIN {SIGNAL} os ON os.id = o.signal_id
                 WHERE o.case_id = c.id AND os.partner_id = s.partner_id AND os.signal_type = s.signal_type
                   AND os.customer_number = s.customer_number AND os.amount >= s.amount
             ) THEN TRUE ELSE FALSE END
         FROM {SIGNAL} s JOIN {CASE} c ON {_same_household("c")}
+        LEFT JOIN {PERSON} p ON p.case_id = c.id AND p.surname_key = {SURNAME_SQL} AND p.birth_key = {BIRTH_SQL}
         WHERE {_unlinked(deliveries)}
         ORDER BY s.id
         ON CONFLICT DO NOTHING
@@ -211,30 +229,8 @@ def _link(cursor: object, deliveries: str, now: object) -> int:
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
 
-def _persons(cursor: object, deliveries: str, brp: str) -> None:
-    """Step 3: the persons at the address, one per normalised surname and birth date; a person new
-    to a case the BRP check had done sends the case back to it."""
-    cursor.execute(  # type: ignore[attr-defined]
-        f"""
-        INSERT INTO {PERSON} (case_id, surname_key, birth_key, initials, prefix, surname, birth_date, brp_status)
-        SELECT l.case_id, {SURNAME_SQL}, {BIRTH_SQL}, MAX(s.initials), MAX(s.prefix), MAX(s.surname), MAX(s.birth_date),
-            MAX({brp})
-        FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
-        WHERE s.delivery_id IN ({deliveries}) AND l.person_id IS NULL
-        GROUP BY l.case_id, {SURNAME_SQL}, {BIRTH_SQL}
-        ORDER BY l.case_id
-        ON CONFLICT DO NOTHING
-        """
-    )
-    cursor.execute(  # type: ignore[attr-defined]
-        f"""
-        UPDATE {LINK} SET person_id = (
-            SELECT p.id FROM {PERSON} p JOIN {SIGNAL} s ON s.id = {LINK}.signal_id
-            WHERE p.case_id = {LINK}.case_id AND p.surname_key = {SURNAME_SQL} AND p.birth_key = {BIRTH_SQL}
-        )
-        WHERE person_id IS NULL AND signal_id IN (SELECT s.id FROM {SIGNAL} s WHERE s.delivery_id IN ({deliveries}))
-        """
-    )
+def _back_to_the_check(cursor: object, deliveries: str) -> None:
+    """A person new to a case whose BRP check was done sends the case back to the check."""
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         UPDATE {CASE} SET brp_status = 'pending'
@@ -252,7 +248,24 @@ def _flag(condition: str) -> str:
     return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _aggregate(cursor: object, affected: str, now: object) -> None:
+def _entry_sql(now: datetime) -> tuple[str, list[object]]:
+    """R18, R15: the matching moment as SQL over the case and its aggregates `a`: urgent signals or a
+    threatening situation enter now; an entered case keeps its moment; else the party's moment."""
+    from lcv.cases.matching import entry_moments
+
+    default, others = entry_moments(now)
+    adapt = connection.ops.adapt_datetimefield_value
+    urgent = f"(a.crisis = 1 OR a.shut_off = 1 OR a.end_of_supply = 1 OR a.warm = 1 OR {CASE}.threatening)"
+    sql = f"CASE WHEN {urgent} AND ({CASE}.enters_at IS NULL OR {CASE}.enters_at > %s) THEN %s "
+    params: list[object] = [adapt(now), adapt(now)]
+    sql += f"WHEN {CASE}.enters_at IS NOT NULL THEN {CASE}.enters_at "
+    for moment, parties in others.items():
+        sql += f"WHEN {CASE}.municipal_party_id IN ({_in(parties)}) THEN %s "
+        params.append(adapt(moment))
+    return sql + "ELSE %s END", [*params, adapt(default)]
+
+
+def _aggregate(cursor: object, affected: str, now: object, entry: tuple[str, list[object]]) -> None:
     """Step 4: the counters and flags of the affected cases, from all their signals. A claim (one
     partner's customer number and type; without a number, the signal itself) counts once, at its
     highest amount."""
@@ -268,7 +281,8 @@ def _aggregate(cursor: object, affected: str, now: object) -> None:
             warm_transfer = (a.warm = 1), youngest_birth_date = a.youngest,
             first_received_at = a.first, last_signal_at = a.last, touched_at = %s,
             urgent_since = CASE WHEN {CASE}.urgent_since IS NULL OR {CASE}.urgent_since > a.urgent
-                THEN a.urgent ELSE {CASE}.urgent_since END
+                THEN a.urgent ELSE {CASE}.urgent_since END,
+            enters_at = {entry[0]}
         FROM (
             SELECT q.case_id, SUM(q.n) AS n, COUNT(*) AS claims, MAX(q.housing) AS housing, MAX(q.water) AS water,
                 MAX(q.energy) AS energy, MAX(q.health) AS health, CAST(ROUND(SUM(q.amount)) AS INTEGER) AS euros,
@@ -293,7 +307,7 @@ def _aggregate(cursor: object, affected: str, now: object) -> None:
         ) a
         WHERE {CASE}.id = a.case_id
         """,
-        [now],
+        [now, *entry[1]],
     )
 
 

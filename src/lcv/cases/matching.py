@@ -61,3 +61,15 @@ def set_entry(cases: QuerySet[Case], *, now: datetime) -> None:
         output_field=DateTimeField(),
     )
     cases.filter(Q(enters_at__isnull=True) | (URGENT & Q(enters_at__gt=now))).update(enters_at=moment)
+
+
+def entry_moments(now: datetime) -> tuple[datetime, dict[datetime, list[int]]]:
+    """For grouping: the moment of a party without settings, and the parties whose own settings
+    give another moment (few rows: one per party that changed its settings)."""
+    default = entry_moment(None, now)
+    others: dict[datetime, list[int]] = defaultdict(list)
+    for settings in CaseSettings.objects.all():
+        moment = entry_moment(settings, now)
+        if moment != default:
+            others[moment].append(settings.municipal_party_id)
+    return default, others
