@@ -3,14 +3,16 @@
 A run takes the signals of some processed deliveries that no case holds yet and, in one
 transaction and a fixed number of statements whatever the volume:
 
-1. makes a case for every household (party, postcode, house number, addition) without an open one;
-2. links each signal to its household's open case; a repeat of a claim the case holds, with an
-   amount that is not higher, joins quietly ("geactualiseerd"), anything else is news;
-3. lists the persons at the address (normalised surname + birth date);
-4. recomputes the affected cases' counters and flags from all their signals;
-5. writes the history, counts earlier cases at the address (6 months), and marks news;
-then the matching moment, priority, tray and deadline of the affected cases are set
-(matching.py, priority.py, triage.py, deadlines.py).
+1. makes a case for every household (party, postcode, house number, addition) without an open one,
+   with its BRP status and the number of cases at the address closed in the past 6 months;
+2. lists the persons at the address (normalised surname + birth date);
+3. links each signal to its household's open case and its person; a repeat of a claim the case
+   holds, with an amount that is not higher, joins quietly ("geactualiseerd"), anything else is news;
+4. recomputes the affected cases' counters and flags from all their signals, and their matching
+   moment (matching.py);
+5. writes the history and marks news on cases made earlier;
+then the priority, tray and deadline of the affected cases are set (priority.py, triage.py,
+deadlines.py) and the BRP check is queued (brp_check.py).
 
 Idempotent: a signal is linked once (`CaseSignal.signal` is unique), counters are recomputed from
 the links, and a second run over the same deliveries changes nothing. Safe under concurrency: runs

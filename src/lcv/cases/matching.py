@@ -12,10 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case as DbCase
-from django.db.models import DateTimeField, F, Q, QuerySet, Value, When
-
-from lcv.cases.models import Case, CaseSettings
+from lcv.cases.models import CaseSettings
 from lcv.core.calendar import add_working_days
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -35,32 +32,6 @@ def entry_moment(settings: CaseSettings | None, now: datetime) -> datetime:
     day = matching_day(local.year, local.month, settings.matching_day if settings else 25)
     moment = datetime.combine(day, ENTRY_TIME, tzinfo=ZONE)
     return moment if moment > now else now
-
-
-URGENT = Q(crisis=True) | Q(shut_off=True) | Q(end_of_supply=True) | Q(warm_transfer=True) | Q(threatening=True)
-
-
-def set_entry(cases: QuerySet[Case], *, now: datetime) -> None:
-    """R18: give the cases without an entry moment theirs; urgent ones enter now (R15). One
-    statement: the moment is chosen per party in the database."""
-    parties = set(
-        cases.filter(Q(enters_at__isnull=True) | (URGENT & Q(enters_at__gt=now)))
-        .values_list("municipal_party_id", flat=True)
-        .distinct()
-    )
-    if not parties:
-        return
-    settings = {s.municipal_party_id: s for s in CaseSettings.objects.filter(municipal_party_id__in=parties)}
-    by_moment: dict[datetime, list[int]] = defaultdict(list)
-    for party in parties:
-        by_moment[entry_moment(settings.get(party), now)].append(party)
-    moment = DbCase(
-        When(URGENT, then=Value(now)),
-        When(enters_at__isnull=False, then=F("enters_at")),
-        *(When(municipal_party_id__in=ids, then=Value(at)) for at, ids in by_moment.items()),
-        output_field=DateTimeField(),
-    )
-    cases.filter(Q(enters_at__isnull=True) | (URGENT & Q(enters_at__gt=now))).update(enters_at=moment)
 
 
 def entry_moments(now: datetime) -> tuple[datetime, dict[datetime, list[int]]]:
