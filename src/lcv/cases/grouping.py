@@ -92,7 +92,7 @@ def _in(ids: Sequence[int]) -> str:
 
 def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None) -> Grouped:
     """R18: group the admitted signals of these deliveries into cases. Safe to call again."""
-    from lcv.cases import brp_check, deadlines, priority, triage
+    from lcv.cases import brp_check, deadlines, triage
     from lcv.cases.tasks import brp_check_party_task
 
     if not delivery_ids:
@@ -108,11 +108,11 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             brp = brp_check.initial_status_sql("s")
             since = connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD)
             new_cases = steps.run("open", _open_cases, cursor, deliveries, stamp, brp, since)
-            _analyze(cursor, new_cases, CASE)
+            steps.run("analyze", _analyze, cursor, new_cases, CASE)
             steps.run("persons", _persons, cursor, deliveries, brp)
-            _analyze(cursor, new_cases, PERSON)
+            steps.run("analyze persons", _analyze, cursor, new_cases, PERSON)
             linked = steps.run("link", _link, cursor, deliveries, stamp)
-            _analyze(cursor, linked, LINK)
+            steps.run("analyze links", _analyze, cursor, linked, LINK)
             _mark_grouped(cursor, deliveries, stamp)
             if not linked:
                 return Grouped(new_cases, 0, 0)
@@ -125,11 +125,12 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             steps.run("history", _history, cursor, deliveries, stamp)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
-        steps.run("priority", priority.rescore, cases)
         steps.run("trays", triage.sort_into_trays, cases)
         steps.run("deadlines", deadlines.refresh, cases)
         for party_id in brp_check.waiting_parties(cases):
             transaction.on_commit(lambda party_id=party_id: brp_check_party_task.enqueue(party_id))  # type: ignore[misc]
+        committing = time.perf_counter()
+    steps.seconds["commit"] = time.perf_counter() - committing
     logger.info(
         "grouped deliveries: %s new cases, %s signals linked, %s cases affected (%s)", new_cases, linked, count, steps
     )
@@ -267,6 +268,24 @@ def _entry_sql(now: datetime) -> tuple[str, list[object]]:
     return sql + "ELSE %s END", [*params, adapt(default)]
 
 
+def _score_sql() -> str:
+    """R18: the score from the aggregates about to be stored (priority.py's one formula)."""
+    from lcv.cases.priority import score_sql_per_party
+
+    inputs = {
+        "claims": "a.claims",
+        "sectors": "(a.housing + a.water + a.energy + a.health)",
+        "crisis": "(a.crisis = 1)",
+        "threatening": f"{CASE}.threatening",
+        "shut_off": "(a.shut_off = 1)",
+        "end_of_supply": "(a.end_of_supply = 1)",
+        "euros": "a.euros",
+        "days": "a.days",
+        "earlier": f"{CASE}.earlier_cases",
+    }
+    return score_sql_per_party(inputs, f"{CASE}.municipal_party_id")
+
+
 def _aggregate(cursor: object, affected: str, now: object, entry: tuple[str, list[object]]) -> None:
     """Step 4: the counters and flags of the affected cases, from all their signals. A claim (one
     partner's customer number and type; without a number, the signal itself) counts once, at its
@@ -284,7 +303,8 @@ def _aggregate(cursor: object, affected: str, now: object, entry: tuple[str, lis
             first_received_at = a.first, last_signal_at = a.last, touched_at = %s,
             urgent_since = CASE WHEN {CASE}.urgent_since IS NULL OR {CASE}.urgent_since > a.urgent
                 THEN a.urgent ELSE {CASE}.urgent_since END,
-            enters_at = {entry[0]}
+            enters_at = {entry[0]},
+            score = {_score_sql()}
         FROM (
             SELECT q.case_id, SUM(q.n) AS n, COUNT(*) AS claims, MAX(q.housing) AS housing, MAX(q.water) AS water,
                 MAX(q.energy) AS energy, MAX(q.health) AS health, CAST(ROUND(SUM(q.amount)) AS INTEGER) AS euros,

@@ -13,10 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as When_
-from django.db.models import F, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Greatest
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import Combinable, RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from lcv.cases.models import Case, CaseSettings
@@ -29,29 +27,20 @@ class Term:
     weight: str  # the CaseSettings field
     unit: Any  # what one unit is, in Dutch
     value: Callable[[Case], int]  # the number of units on a case
-    expression: Callable[[], Combinable]  # the same number, in SQL
-
-
-def _bool(field: str) -> Combinable:
-    return When_(When(**{field: True}, then=Value(1)), default=Value(0), output_field=IntegerField())
+    # the same number in SQL, over named inputs (`COLUMNS`: the case's own columns; grouping passes
+    # the aggregates it is about to store)
+    sql: str
 
 
 TERMS: tuple[Term, ...] = (
-    Term(
-        "claims",
-        _("Signalen"),
-        "weight_claims",
-        _("per achterstand"),
-        lambda c: c.claim_count,
-        lambda: F("claim_count"),
-    ),
+    Term("claims", _("Signalen"), "weight_claims", _("per achterstand"), lambda c: c.claim_count, "({claims})"),
     Term(
         "sectors",
         _("Meervoudig: meer sectoren"),
         "weight_sectors",
         _("per sector na de eerste"),
         lambda c: max(c.sector_count - 1, 0),
-        lambda: Greatest(F("sector_count") - 1, Value(0)),
+        "(CASE WHEN {sectors} > 1 THEN {sectors} - 1 ELSE 0 END)",
     ),
     Term(
         "crisis",
@@ -59,7 +48,7 @@ TERMS: tuple[Term, ...] = (
         "weight_crisis",
         _("ja/nee"),
         lambda c: int(c.crisis or c.threatening),
-        lambda: When_(When(crisis=True, then=Value(1)), When(threatening=True, then=Value(1)), default=Value(0)),
+        "(CASE WHEN {crisis} OR {threatening} THEN 1 ELSE 0 END)",
     ),
     Term(
         "shut_off",
@@ -67,7 +56,7 @@ TERMS: tuple[Term, ...] = (
         "weight_shut_off",
         _("ja/nee"),
         lambda c: int(c.shut_off),
-        lambda: _bool("shut_off"),
+        "(CASE WHEN {shut_off} THEN 1 ELSE 0 END)",
     ),
     Term(
         "end_of_supply",
@@ -75,7 +64,7 @@ TERMS: tuple[Term, ...] = (
         "weight_end_of_supply",
         _("ja/nee"),
         lambda c: int(c.end_of_supply),
-        lambda: _bool("end_of_supply"),
+        "(CASE WHEN {end_of_supply} THEN 1 ELSE 0 END)",
     ),
     Term(
         "amount",
@@ -83,7 +72,7 @@ TERMS: tuple[Term, ...] = (
         "weight_amount",
         _("per volle € 100"),
         lambda c: c.total_euros // 100,
-        lambda: F("total_euros") / 100,
+        "({euros} / 100)",
     ),
     Term(
         "age",
@@ -91,7 +80,7 @@ TERMS: tuple[Term, ...] = (
         "weight_months",
         _("per volle 30 dagen"),
         lambda c: c.max_days_in_arrears // 30,
-        lambda: F("max_days_in_arrears") / 30,
+        "({days} / 30)",
     ),
     Term(
         "earlier",
@@ -99,9 +88,43 @@ TERMS: tuple[Term, ...] = (
         "weight_earlier",
         _("per eerdere zaak"),
         lambda c: c.earlier_cases,
-        lambda: F("earlier_cases"),
+        "({earlier})",
     ),
 )
+
+_TABLE = Case._meta.db_table
+# the inputs of the SQL terms on a stored case (integers; the flags as conditions)
+COLUMNS = {
+    "claims": f'"{_TABLE}"."claim_count"',
+    "sectors": f'"{_TABLE}"."sector_count"',
+    "crisis": f'"{_TABLE}"."crisis"',
+    "threatening": f'"{_TABLE}"."threatening"',
+    "shut_off": f'"{_TABLE}"."shut_off"',
+    "end_of_supply": f'"{_TABLE}"."end_of_supply"',
+    "euros": f'"{_TABLE}"."total_euros"',
+    "days": f'"{_TABLE}"."max_days_in_arrears"',
+    "earlier": f'"{_TABLE}"."earlier_cases"',
+}
+
+
+def score_sql(inputs: dict[str, str], weights: dict[str, int]) -> str:
+    """The score as one SQL expression over `inputs` (integers only: safe to inline)."""
+    parts = [f"{int(weights[t.weight])} * {t.sql.format(**inputs)}" for t in TERMS if weights[t.weight]]
+    return "(" + (" + ".join(parts) or "0") + ")"
+
+
+def score_sql_per_party(inputs: dict[str, str], party_column: str) -> str:
+    """The score with each party's own weights (parties with their own settings get a branch)."""
+    default = score_sql(inputs, weights_of(None))
+    branches = []
+    for settings in CaseSettings.objects.all():
+        weights = weights_of(settings)
+        if weights != weights_of(None):
+            branches.append(
+                f"WHEN {party_column} = {int(settings.municipal_party_id)} THEN {score_sql(inputs, weights)}"
+            )
+    return f"(CASE {' '.join(branches)} ELSE {default} END)" if branches else default
+
 
 DEFAULTS = CaseSettings()  # the weights of a party that did not set its own
 
@@ -133,11 +156,8 @@ def score(case: Case, weights: dict[str, int]) -> int:
 
 
 def score_expression(weights: dict[str, int]) -> Combinable:
-    total: Combinable = Value(0)
-    for term in TERMS:
-        if weights[term.weight]:
-            total = total + term.expression() * Value(weights[term.weight])
-    return total
+    """The score for these weights as a Django expression over the case's columns."""
+    return RawSQL(score_sql(COLUMNS, weights), [], output_field=IntegerField())  # noqa: S611 - integers only
 
 
 def rescore(cases: QuerySet[Case]) -> None:

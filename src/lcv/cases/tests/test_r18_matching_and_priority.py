@@ -128,3 +128,29 @@ class StoredScoreIsTheBreakdownSum(HypothesisTestCase):
         case.refresh_from_db()
         assert case.score == priority.score(case, weights)
         assert case.score == sum(line.points for line in priority.breakdown(case, weights))
+
+
+def test_r18_grouping_stores_the_score_the_breakdown_explains_for_every_party(chain):
+    CaseSettings.objects.filter(municipal_party=chain.utrecht).update(
+        weight_claims=7, weight_amount=5, weight_sectors=0
+    )
+    rows = [
+        chain.signal(
+            chain.water,
+            huisnummer=str(n),
+            klantnummer=f"W-{n}",
+            bedrag=f"{n * 137},00",
+            crisis="ja" if n % 3 == 0 else "nee",
+        )
+        for n in range(1, 7)
+    ]
+    rows.append(chain.signal(chain.water, postcode="3701AA", huisnummer="4", klantnummer="W-Z", bedrag="999,00"))
+    chain.deliver(chain.water, rows)
+    chain.deliver(chain.energy, [chain.signal(chain.energy, huisnummer="2", klantnummer="E-2", type="eindelevering")])
+    for case in Case.objects.select_related("municipal_party"):
+        settings = CaseSettings.objects.filter(municipal_party=case.municipal_party).first()
+        weights = priority.weights_of(settings)
+        assert case.score == priority.score(case, weights), case.pk
+    assert Case.objects.filter(municipal_party=chain.zeist).get().score == priority.score(
+        Case.objects.get(municipal_party=chain.zeist), priority.weights_of(None)
+    )
