@@ -115,7 +115,7 @@ def test_loading_the_demo_again_changes_nothing():
     assert second.created == 0
     assert (second.agreements, second.active) == (Agreement.objects.count(), 3)
     assert second.delivery is not None
-    assert second.delivery.pk == Delivery.objects.get().pk
+    assert second.delivery.pk == Delivery.objects.get(file_name="demo-signalen.csv").pk
 
 
 @pytest.mark.django_db
