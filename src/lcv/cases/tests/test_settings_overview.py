@@ -22,7 +22,9 @@ def test_r18_the_contact_sees_the_matching_moment_explained_and_links_to_the_oth
     body = client_for(contact_of(chain.utrecht)).get(URL).content.decode()
     assert "eerste werkdag na de gekozen dag" in body
     assert "warme overdrachten wachten nooit" in body
-    assert "R17" in body  # the BRP check's explanation names the rule
+    # the BRP check's explanation says which checks are allowed, in words, not by rule code
+    assert "Andere controles mogen niet" in body
+    assert "R17" not in body
     for name in ("weights", "trays", "mandates", "letter_template", "access_log"):
         assert reverse(f"case_settings:{name}") in body
     assert 'href="/schuldhulp/"' in body
