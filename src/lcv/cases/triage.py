@@ -140,13 +140,14 @@ def _assign(cases: QuerySet[Case], tray_of: dict[tuple[int, int], int]) -> None:
     """One UPDATE: each case into the tray given for (its party, its `rule_index`)."""
     named = cases.annotate(case_pk=F("pk"), party_pk=F("municipal_party_id"))
     subquery, params = named.values("case_pk", "party_pk", "rule_index").query.sql_with_params()
-    mapping = " UNION ALL ".join(
-        f"SELECT {int(party)} AS party, {int(n)} AS idx, {int(tray)} AS tray" for (party, n), tray in tray_of.items()
-    )
+    # a VALUES list (its columns are column1..3 on both databases); with a UNION ALL of a SELECT per
+    # row this step took 5.5-7.2 s for 150,000 signals, with VALUES 4.6 s (bench_cases.py)
+    mapping = ", ".join(f"({int(party)}, {int(n)}, {int(tray)})" for (party, n), tray in tray_of.items())
     table = Case._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET tray_id = m.tray FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
-            f"JOIN ({mapping}) m ON m.party = q.party_pk AND m.idx = q.rule_index WHERE {table}.id = q.case_pk",
+            f"UPDATE {table} SET tray_id = m.column3 FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
+            f"JOIN (VALUES {mapping}) m ON m.column1 = q.party_pk AND m.column2 = q.rule_index "
+            f"WHERE {table}.id = q.case_pk",
             params,
         )
