@@ -143,9 +143,17 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
 ANALYZE_AFTER_ROWS = 5_000
 
 
+# the columns the next statements join and filter on (fewer columns: a faster ANALYZE)
+ANALYZED_COLUMNS = {
+    CASE: "municipal_party_id, postcode, house_number, addition_key, is_open, touched_at",
+    PERSON: "case_id, surname_key, birth_key",
+    LINK: "case_id, signal_id",
+}
+
+
 def _analyze(cursor: object, rows: int, table: str) -> None:
     if connection.vendor == "postgresql" and rows >= ANALYZE_AFTER_ROWS:
-        cursor.execute(f"ANALYZE {table}")  # type: ignore[attr-defined]
+        cursor.execute(f"ANALYZE {table} ({ANALYZED_COLUMNS[table]})")  # type: ignore[attr-defined]
 
 
 def _unlinked(deliveries: str) -> str:

@@ -146,3 +146,13 @@ def test_r18_cak_signals_of_the_municipality_join_the_same_case(chain):
     assert case.has_health_insurance
     assert case.has_water
     assert Signal.objects.filter(from_cak=True).count() == 1
+
+
+def test_r18_a_large_run_refreshes_the_planner_statistics_without_error(chain, monkeypatch):
+    """At national volume grouping ANALYZEs the tables it grew (PostgreSQL); the statements must be
+    valid although the tests' runs are small."""
+    from lcv.cases import grouping
+
+    monkeypatch.setattr(grouping, "ANALYZE_AFTER_ROWS", 1)
+    chain.deliver(chain.water, [chain.signal(chain.water), chain.signal(chain.water, huisnummer="14")])
+    assert Case.objects.count() == 2
