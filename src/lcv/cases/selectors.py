@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lcv.cases.models import BrpStatus, Case, CaseAccess, CasePerson, Mandate
+from lcv.cases.models import BrpStatus, Case, CaseAccess, Mandate
 from lcv.organisations.models import Organisation, OrganisationKind
 
 # the BRP check is done (or not used): an executor without BRP access may see the case
@@ -81,10 +81,6 @@ def access_log(organisation: Organisation | None) -> QuerySet[CaseAccess]:
     if organisation is not None:
         rows = rows.filter(case__municipal_party=organisation)
     return rows
-
-
-def persons_of(case: Case) -> QuerySet[CasePerson]:
-    return case.persons.all()
 
 
 def work_summary(organisation: Organisation) -> dict[str, int]:

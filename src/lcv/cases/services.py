@@ -16,7 +16,7 @@ from lcv.audit.services import record
 from lcv.cases import deadlines, priority
 from lcv.cases.models import BrpStatus, Case, CaseEvent, CaseNote, CasePerson, CaseSettings, CaseStatus, ContactAttempt
 from lcv.cases.outcomes import NEED_REACHED_CONTACT, NOT_PICKED_UP, ContactKind, Outcome, PartOfDay
-from lcv.cases.workflow import CLOSED, EVENT_LABELS, next_status
+from lcv.cases.workflow import CLOSED, next_status
 
 
 class CaseError(ValueError):
@@ -247,7 +247,3 @@ def resolve_person(
     if not case.persons.filter(brp_status__in=[BrpStatus.MISMATCH, BrpStatus.PENDING, BrpStatus.RETRYING]).exists():
         case.brp_status = BrpStatus.MANUAL
     return _step(case, event="brp_resolved", actor=actor, detail=str(detail), save=["brp_status", "proposed_outcome"])
-
-
-def history_label(event: str) -> str:
-    return str(EVENT_LABELS.get(event, event))
