@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "lcv.brp",
     "lcv.cases",
     "lcv.debthelp",
+    "lcv.feedback",
     "lcv.portal",
 ]
 

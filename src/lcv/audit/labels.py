@@ -80,6 +80,7 @@ ACTION_LABELS = {
     # cases
     "cases.closed": _("Zaak afgesloten"),
     "cases.reopened": _("Zaak heropend"),
+    "cases.closed_many": _("Zaken in één keer afgesloten"),
     "cases.settings_changed": _("Instellingen zaakbehandeling gewijzigd"),
     "cases.tray_changed": _("Werkbak of triageregel gewijzigd"),
     "cases.mandate_recorded": _("Mandaat voor een uitvoerder vastgelegd"),

@@ -4,19 +4,21 @@ registrations are refused with a Dutch message that says what to do instead."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lcv.audit.services import record
-from lcv.cases import deadlines, priority
+from lcv.cases import deadlines, hooks, priority
 from lcv.cases.models import BrpStatus, Case, CaseEvent, CaseNote, CasePerson, CaseSettings, CaseStatus, ContactAttempt
 from lcv.cases.outcomes import NEED_REACHED_CONTACT, NOT_PICKED_UP, ContactKind, Outcome, PartOfDay
 from lcv.cases.workflow import CLOSED, next_status
+from lcv.organisations.models import Organisation
 
 
 class CaseError(ValueError):
@@ -119,44 +121,69 @@ def _reached(case: Case) -> bool:
     return case.attempts.filter(reached=True).exists()
 
 
-def check_outcome(case: Case, outcome: str) -> None:
-    """R19, §6 consistent registration: refuse an outcome the case's own record contradicts."""
+def _contradictions(outcome: str) -> list[tuple[Q, str]]:
+    """R19, §6 consistent registration: for this outcome, the conditions on a case under which its
+    own record contradicts it, each with the Dutch message that says what to do instead. One list
+    serves a single closing and a closing of many cases at once."""
     label = Outcome(outcome).label
-    if outcome in NEED_REACHED_CONTACT and not _reached(case):
-        raise CaseError(
-            _(
-                "'%(outcome)s' kan alleen als de inwoner is bereikt. Leg eerst de contactpoging vast waarin u "
-                "de inwoner sprak (vink 'bereikt' aan)."
+    reached = Exists(ContactAttempt.objects.filter(case=OuterRef("pk"), reached=True))
+    rules: list[tuple[Q, str]] = []
+    if outcome in NEED_REACHED_CONTACT:
+        rules.append(
+            (
+                ~Q(reached),
+                _(
+                    "'%(outcome)s' kan alleen als de inwoner is bereikt. Leg eerst de contactpoging vast waarin u "
+                    "de inwoner sprak (vink 'bereikt' aan)."
+                )
+                % {"outcome": label},
             )
-            % {"outcome": label}
         )
     if outcome == Outcome.NO_CONTACT:
-        if not case.attempts.exists():
-            raise CaseError(
+        rules.append(
+            (
+                ~Q(Exists(ContactAttempt.objects.filter(case=OuterRef("pk")))),
                 _("'%(outcome)s' kan pas na contactpogingen. Leg eerst vast wanneer en hoe u het probeerde.")
-                % {"outcome": label}
+                % {"outcome": label},
             )
-        if _reached(case):
-            raise CaseError(
+        )
+        rules.append(
+            (
+                Q(reached),
                 _(
                     "Er is al contact geweest met de inwoner, dus '%(outcome)s' klopt niet. "
                     "Kies bijvoorbeeld 'Geen reactie na eerder contact'."
                 )
-                % {"outcome": label}
+                % {"outcome": label},
             )
-    if outcome == Outcome.NOT_RESIDENT and case.persons.filter(brp_status=BrpStatus.MATCHED).exists():
-        raise CaseError(
-            _(
-                "De BRP-controle vond de inwoner op dit adres, dus '%(outcome)s' klopt niet. "
-                "Is de inwoner inmiddels verhuisd? Doe de BRP-controle dan opnieuw."
+        )
+    if outcome == Outcome.NOT_RESIDENT:
+        rules.append(
+            (
+                Q(Exists(CasePerson.objects.filter(case=OuterRef("pk"), brp_status=BrpStatus.MATCHED))),
+                _(
+                    "De BRP-controle vond de inwoner op dit adres, dus '%(outcome)s' klopt niet. "
+                    "Is de inwoner inmiddels verhuisd? Doe de BRP-controle dan opnieuw."
+                )
+                % {"outcome": label},
             )
-            % {"outcome": label}
         )
-    if case.status == CaseStatus.HELP_ACCEPTED and outcome in NOT_PICKED_UP:
-        raise CaseError(
-            _("De inwoner heeft hulp geaccepteerd, dus '%(outcome)s' past niet meer bij deze zaak.")
-            % {"outcome": label}
+    if outcome in NOT_PICKED_UP:
+        rules.append(
+            (
+                Q(status=CaseStatus.HELP_ACCEPTED),
+                _("De inwoner heeft hulp geaccepteerd, dus '%(outcome)s' past niet meer bij deze zaak.")
+                % {"outcome": label},
+            )
         )
+    return rules
+
+
+def check_outcome(case: Case, outcome: str) -> None:
+    """Refuse an outcome the case's own record contradicts (the first contradiction found)."""
+    for condition, message in _contradictions(outcome):
+        if Case.objects.filter(pk=case.pk).filter(condition).exists():
+            raise CaseError(message)
 
 
 @transaction.atomic
@@ -173,7 +200,9 @@ def accept_help(*, case_id: int, actor: Any, on: date | None = None) -> Step:
     case.help_accepted_on = on or timezone.localdate()
     if case.handler_id is None:
         case.handler = actor
-    return _step(case, event="accept_help", actor=actor, save=["help_accepted_on", "handler"])
+    step = _step(case, event="accept_help", actor=actor, save=["help_accepted_on", "handler"])
+    hooks.outcome_changed.send(sender=Case, case_ids=[case.pk], event="accept_help")
+    return step
 
 
 @transaction.atomic
@@ -196,7 +225,58 @@ def close(*, case_id: int, actor: Any, outcome: str) -> Step:
         obj=case,
         details={"outcome": outcome},
     )
+    hooks.outcome_changed.send(sender=Case, case_ids=[case.pk], event="close")
     return step
+
+
+@dataclass
+class ClosedMany:
+    closed: int = 0
+    refused: dict[int, str] = field(default_factory=dict)  # case id -> why it stayed open
+
+
+@transaction.atomic
+def close_many(*, cases: QuerySet[Case], actor: Any, outcome: str) -> ClosedMany:
+    """R19: close many cases with one outcome in one action (for example a month's repeated
+    signals), set-based: a fixed number of statements whatever the number of cases. A case whose own
+    record contradicts the outcome stays open and is listed with the reason; a closed one is skipped."""
+    label = str(Outcome(outcome).label)
+    candidates = Case.objects.filter(pk__in=cases.values("pk"), is_open=True)
+    list(candidates.select_for_update(of=("self",)).values_list("pk", flat=True))
+    result = ClosedMany()
+    closing = candidates
+    for condition, message in _contradictions(outcome):
+        for pk in candidates.filter(condition).values_list("pk", flat=True):
+            result.refused.setdefault(pk, message)
+        closing = closing.exclude(condition)
+    rows = list(closing.values_list("pk", "status", "municipal_party_id"))
+    if not rows:
+        return result
+    now = timezone.now()
+    ids = [pk for pk, _status, _party in rows]
+    for start in range(0, len(ids), 5000):
+        Case.objects.filter(pk__in=ids[start : start + 5000]).update(
+            outcome=outcome, is_open=False, closed_at=now, status=CLOSED, due_on=None, due_kind=""
+        )
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case_id=pk, at=now, actor=actor, event="close", from_status=status, to_status=CLOSED, detail=label
+            )
+            for pk, status, _party in rows
+        ],
+        batch_size=5000,
+    )
+    for party_id in sorted({party for _pk, _status, party in rows}):
+        record(
+            action="cases.closed_many",
+            actor=actor,
+            organisation=Organisation.objects.get(pk=party_id),
+            details={"outcome": outcome, "count": sum(1 for row in rows if row[2] == party_id)},
+        )
+    hooks.outcome_changed.send(sender=Case, case_ids=ids, event="close")
+    result.closed = len(ids)
+    return result
 
 
 @transaction.atomic
@@ -218,6 +298,7 @@ def reopen(*, case_id: int, actor: Any, reason: str) -> Step:
     except IntegrityError as error:
         raise CaseError(_("Op dit adres loopt al een nieuwere zaak. Leg de correctie in die zaak vast.")) from error
     record(action="cases.reopened", actor=actor, organisation=case.municipal_party, obj=case, details={"was": previous})
+    hooks.outcome_changed.send(sender=Case, case_ids=[case.pk], event="reopen")
     return step
 
 

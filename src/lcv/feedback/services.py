@@ -1,0 +1,270 @@
+"""Feedback to partners (R20) and the pause of collection (R21): every message is written here.
+
+A case's outcome decides, through whitelist.py only, what each partner learns about each of its own
+signals in the case. Messages are derived in the transaction that changed the case (cases.hooks),
+for one case or thousands at once, with a fixed number of statements per batch. A message is
+written only when what the partner should know differs from what it was last told; a change after
+the handler reopened the case is a correction that points to the message it corrects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lcv.cases.deadlines import local_date
+from lcv.cases.models import Case, CaseSignal, CaseStatus
+from lcv.feedback import hooks, pauses
+from lcv.feedback.models import Event, FeedbackMessage, PauseBasis, SignalFeedback
+from lcv.feedback.whitelist import HELP_ACCEPTED_ROW, Reported, Row, reported_for
+
+# any constant: the PostgreSQL advisory lock that serialises writers of messages, so that message
+# ids are committed in increasing order (the API's cursor and the webhooks rely on it)
+LOCK_KEY = 7_212_012
+BATCH = 5000
+
+
+def _serialise() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _announce(partner_ids: Iterable[int]) -> None:
+    partners = sorted(set(partner_ids))
+    if partners:
+        transaction.on_commit(lambda: hooks.messages_written.send(sender=FeedbackMessage, partner_ids=partners))
+
+
+@dataclass(frozen=True)
+class _Decision:
+    row: Row | None  # what the case says now; None: nothing to report
+    on: date  # the day it happened (help accepted: the acceptance date)
+
+
+def _decision(status: str, outcome: str, help_accepted_on: date | None, closed_at: datetime | None) -> _Decision | None:
+    """What a case's state means for its partners, or None while it means nothing yet (open)."""
+    if status == CaseStatus.HELP_ACCEPTED:
+        return _Decision(HELP_ACCEPTED_ROW, help_accepted_on or timezone.localdate())
+    if status == CaseStatus.CLOSED and outcome:
+        row = reported_for(outcome)
+        if row is not None and row.reported == Reported.HELP_ACCEPTED and help_accepted_on is not None:
+            return _Decision(row, help_accepted_on)
+        return _Decision(row, local_date(closed_at) if closed_at else timezone.localdate())
+    return None
+
+
+def on_outcome_changed(*, case_ids: Sequence[int], event: str, now: datetime | None = None) -> int:
+    """Derive the messages for these cases after `event`; returns how many were written."""
+    now = now or timezone.now()
+    written = 0
+    _serialise()
+    for start in range(0, len(case_ids), BATCH):
+        chunk = list(case_ids[start : start + BATCH])
+        if event == "reopen":
+            SignalFeedback.objects.filter(case_id__in=chunk).exclude(last_message=None).update(correcting=True)
+            continue
+        written += _derive(chunk, now)
+    return written
+
+
+def _derive(case_ids: list[int], now: datetime) -> int:
+    decisions = {
+        pk: _decision(status, outcome, accepted, closed)
+        for pk, status, outcome, accepted, closed in Case.objects.filter(pk__in=case_ids).values_list(
+            "pk", "status", "outcome", "help_accepted_on", "closed_at"
+        )
+    }
+    links = list(
+        CaseSignal.objects.filter(case_id__in=case_ids, signal__partner__isnull=False).values_list(
+            "case_id", "signal_id", "signal__partner_id", "signal__municipal_party_id", "signal__delivery_id"
+        )
+    )
+    states = SignalFeedback.objects.in_bulk([signal for _case, signal, *_rest in links])
+    messages: list[FeedbackMessage] = []
+    changed: list[SignalFeedback] = []
+    written_for: list[tuple[SignalFeedback, FeedbackMessage]] = []
+    for case_id, signal_id, partner_id, party_id, delivery_id in links:
+        decision = decisions.get(case_id)
+        if decision is None:
+            continue
+        state = states.get(signal_id) or SignalFeedback(
+            signal_id=signal_id, partner_id=partner_id, municipal_party_id=party_id, delivery_id=delivery_id
+        )
+        state.case_id = case_id
+        message = _next_message(state, decision, now)
+        state.updated_at = now
+        if state.correcting and decision.row is None and message is None:
+            state.correcting = False  # closed again without anything to correct
+        if message is not None:
+            message.created_at = now
+            messages.append(message)
+            written_for.append((state, message))
+        changed.append(state)
+    FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
+    for state, message in written_for:
+        state.last_message_id = message.pk
+    SignalFeedback.objects.bulk_create(
+        changed,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["signal"],
+        update_fields=[
+            "case",
+            "reported",
+            "reason",
+            "reported_at",
+            "pause_basis",
+            "pause_from",
+            "pause_until",
+            "pause_ended_at",
+            "correcting",
+            "last_message",
+            "updated_at",
+        ],
+    )
+    _announce(message.partner_id for message in messages)
+    return len(messages)
+
+
+def _next_message(state: SignalFeedback, decision: _Decision, now: datetime) -> FeedbackMessage | None:
+    """The message this signal's partner gets now, if any, with the signal's state brought up to
+    date. Only rows of the whitelist, or the withdrawal of an earlier one, ever leave here."""
+    today = timezone.localdate(now)
+    row = decision.row
+    told = Row(state.reported, state.reason) if state.reported else None
+    if row is None:
+        # "nothing" outcomes report nothing; only the correction of an earlier message is sent
+        if not (state.correcting and told is not None and told.reported != Reported.WITHDRAWN):
+            return None
+        row = Row(Reported.WITHDRAWN)
+    if told == row:
+        state.correcting = False
+        return None
+    was_help = told is not None and told.reported == Reported.HELP_ACCEPTED
+    if row.reported == Reported.HELP_ACCEPTED:
+        state.pause_basis = PauseBasis.HELP_ACCEPTED
+        state.pause_from = min(filter(None, [state.pause_from, decision.on]))
+        state.pause_until = max(filter(None, [state.delivery_pause_until, pauses.after_help(decision.on)]))
+        state.pause_ended_at = None
+    elif was_help:
+        # the help was not accepted after all: only the addendum's pause, if it still runs, remains
+        running = state.delivery_pause_until is not None and state.delivery_pause_until >= today
+        state.pause_basis = PauseBasis.DELIVERY if running else ""
+        state.pause_until = state.delivery_pause_until if running else None
+        state.pause_from = state.pause_from if running else None
+        state.pause_ended_at = None
+    correction = told is not None and state.last_message_id is not None
+    message = FeedbackMessage(
+        event=Event.CORRECTED if correction else Event.CREATED,
+        partner_id=state.partner_id,
+        municipal_party_id=state.municipal_party_id,
+        signal_id=state.signal_id,
+        delivery_id=state.delivery_id,
+        case_id=state.case_id,
+        reported=row.reported,
+        reason=row.reason,
+        pause_until=state.pause_until if state.pause_ended_at is None else None,
+        corrects_id=state.last_message_id if correction else None,
+    )
+    state.reported, state.reason = row.reported, row.reason
+    state.reported_at = now
+    state.correcting = False
+    return message  # the caller points the state to it once it is written
+
+
+@transaction.atomic
+def start_delivery_pauses(delivery_id: int, *, now: datetime | None = None) -> int:
+    """R21, the addendum "pause from delivery": the delivery's admitted signals under an agreement
+    with that addendum in force are paused until delivery + 4 weeks. Safe to call again."""
+    from lcv.agreements.models import AddendumStatus
+    from lcv.signals.models import Signal
+
+    now = now or timezone.now()
+    _serialise()
+    signals = (
+        Signal.objects.filter(
+            delivery_id=delivery_id,
+            partner__isnull=False,
+            agreement__addenda__status=AddendumStatus.ACCEPTED,
+            agreement__addenda__pause_at_delivery=True,
+            agreement__addenda__decided_at__lte=F("received_at"),
+        )
+        .exclude(pk__in=SignalFeedback.objects.filter(delivery_id=delivery_id).values("signal_id"))
+        .distinct()
+        .values_list("pk", "partner_id", "municipal_party_id", "received_at")
+    )
+    states, messages = [], []
+    for signal_id, partner_id, party_id, received_at in signals:
+        received_on = local_date(received_at)
+        until = pauses.after_delivery(received_on)
+        message = FeedbackMessage(
+            event=Event.PAUSE_STARTED,
+            partner_id=partner_id,
+            municipal_party_id=party_id,
+            signal_id=signal_id,
+            delivery_id=delivery_id,
+            pause_until=until,
+            created_at=now,
+        )
+        messages.append(message)
+        states.append(
+            SignalFeedback(
+                signal_id=signal_id,
+                partner_id=partner_id,
+                municipal_party_id=party_id,
+                delivery_id=delivery_id,
+                pause_basis=PauseBasis.DELIVERY,
+                pause_from=received_on,
+                pause_until=until,
+                delivery_pause_until=until,
+                updated_at=now,
+            )
+        )
+    FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
+    for state, message in zip(states, messages, strict=True):
+        state.last_message_id = message.pk
+    SignalFeedback.objects.bulk_create(states, batch_size=BATCH)
+    _announce(message.partner_id for message in messages)
+    return len(messages)
+
+
+@transaction.atomic
+def end_pauses(*, today: date | None = None, now: datetime | None = None) -> int:
+    """R21: pauses whose last day has passed end; the partner gets a message for each. Safe to call
+    again (an ended pause is not ended twice)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    _serialise()
+    ended = 0
+    while True:
+        rows = list(
+            SignalFeedback.objects.filter(pause_ended_at=None, pause_until__lt=today)
+            .order_by("pk")
+            .values_list("pk", "partner_id", "municipal_party_id", "delivery_id", "case_id", "pause_until")[:BATCH]
+        )
+        if not rows:
+            break
+        messages = [
+            FeedbackMessage(
+                event=Event.PAUSE_ENDED,
+                partner_id=partner_id,
+                municipal_party_id=party_id,
+                signal_id=signal_id,
+                delivery_id=delivery_id,
+                case_id=case_id,
+                pause_until=until,
+                created_at=now,
+            )
+            for signal_id, partner_id, party_id, delivery_id, case_id, until in rows
+        ]
+        FeedbackMessage.objects.bulk_create(messages)
+        SignalFeedback.objects.filter(pk__in=[row[0] for row in rows]).update(pause_ended_at=now, updated_at=now)
+        _announce(message.partner_id for message in messages)
+        ended += len(rows)
+    return ended
