@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lcv.cases",
     "lcv.debthelp",
     "lcv.feedback",
+    "lcv.webhooks",
     "lcv.portal",
 ]
 
@@ -280,6 +281,14 @@ LCV_SUPERVISED_COMMANDS: list[list[str]] = (
     [["brp_testservice", "--port", str(BRP_TESTSERVICE_PORT), "--api-key", BRP_API_KEY]]
     if LCV_DEMO and BRP_BASE_URL == BRP_TESTSERVICE_URL
     else []
+)
+
+# Webhooks go only to public https addresses (SSRF, docs/webhooks.md); tests and a local demo
+# receiver need http and the loopback address.
+LCV_WEBHOOKS_ALLOW_LOOPBACK = env.boolean(
+    "LCV_WEBHOOKS_ALLOW_LOOPBACK",
+    False,
+    "Also allow http and loopback addresses (127.0.0.1, ::1) as webhook targets. Tests and local demos only.",
 )
 
 BEHIND_TLS_PROXY = env.boolean(

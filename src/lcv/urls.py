@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("lcv.agreements.urls_helpdesk")),
     path("", include("lcv.signals.urls")),
     path("", include("lcv.signals.urls_tokens")),
+    path("", include("lcv.webhooks.urls")),
     path("zaken/", include("lcv.cases.urls")),
     path("zaken/", include("lcv.cases.urls_settings")),
     path("", include("lcv.debthelp.urls")),

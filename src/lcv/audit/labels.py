@@ -90,6 +90,12 @@ ACTION_LABELS = {
     # debt-help check (R17)
     "debthelp.list_replaced": _("Lijst van inwoners bekend bij schuldhulpverlening vervangen"),
     "debthelp.list_refused": _("Lijst van inwoners bekend bij schuldhulpverlening geweigerd (niets vervangen)"),
+    # webhooks (feedback to partners' systems)
+    "webhooks.endpoint_registered": _("Webhook-adres aangemeld"),
+    "webhooks.endpoint_disabled": _("Webhook-adres uitgezet"),
+    "webhooks.endpoint_enabled": _("Webhook-adres weer aangezet"),
+    "webhooks.endpoint_removed": _("Webhook-adres verwijderd"),
+    "webhooks.delivery_replayed": _("Webhookbericht opnieuw verstuurd"),
 }
 ACTION_FALLBACK = _("Andere handeling")
 
@@ -108,6 +114,8 @@ OBJECT_LABELS = {
     "agreements.agreementtemplate": _("Sjabloon {name}"),
     "signals.delivery": _("Aanlevering {number}"),
     "signals.apitoken": _("API-sleutel {number}"),
+    "webhooks.webhookendpoint": _("Webhook-adres {number}"),
+    "webhooks.webhookdelivery": _("Webhookbericht {number}"),
     "debthelp.debthelplist": _("Schuldhulplijst {number}"),
 }
 OBJECT_FALLBACK = _("Gegeven nr. {number}")
