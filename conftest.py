@@ -50,3 +50,9 @@ def _no_brp_unless_asked(settings):
     # demo mode points the BRP client at the local test service of `lcv serve`; a test must not
     # reach one that happens to run. Tests of the BRP check start their own (lcv.brp.testservice).
     settings.BRP_BASE_URL = ""
+
+
+@pytest.fixture
+def webhook_loopback(settings):
+    """Webhooks to a receiver on this machine: http and the loopback address (never in production)."""
+    settings.LCV_WEBHOOKS_ALLOW_LOOPBACK = True

@@ -1,0 +1,96 @@
+"""A real local webhook receiver for tests, the demo and the benchmark: an HTTP server in a thread
+that verifies every request's signature with the `standardwebhooks` library, as a partner would,
+and answers the status it is told to."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+    document: Any  # the verified JSON, or None when the signature did not verify
+    verified: bool
+
+
+@dataclass
+class Receiver:
+    server: ThreadingHTTPServer
+    secret: str = ""  # set after the endpoint is registered (the portal makes the secret)
+    status: int = 200
+    delay: float = 0.0  # seconds to wait before answering (time-outs)
+    received: list[Received] = field(default_factory=list)
+    verify: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/lcv/webhook"
+
+    @property
+    def verified(self) -> list[Received]:
+        return [item for item in self.received if item.verified]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            document, verified = None, False
+            if receiver.verify and receiver.secret:
+                try:
+                    document = Webhook(receiver.secret).verify(body, headers)
+                    verified = True
+                except WebhookVerificationError:
+                    document = json.loads(body) if body else None
+            with receiver.lock:
+                receiver.received.append(Received(headers, body, document, verified))
+            if receiver.delay:
+                threading.Event().wait(receiver.delay)
+            answer = b"ok" if 200 <= receiver.status < 300 else b"fout"
+            self.send_response(receiver.status)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def webhook_receiver(host: str = "127.0.0.1") -> Iterator[Receiver]:
+    server = ThreadingHTTPServer((host, 0), _handler_placeholder)
+    server.daemon_threads = True
+    receiver = Receiver(server=server)
+    server.RequestHandlerClass = _handler(receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _handler_placeholder(BaseHTTPRequestHandler):  # replaced before the server serves
+    pass
