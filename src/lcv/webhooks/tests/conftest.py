@@ -21,7 +21,7 @@ def receiver(webhook_loopback):
 
 
 @pytest.fixture
-def water_endpoint(chain, receiver):
+def water_endpoint(chain, receiver):  # noqa: F811
     """Water Midden's contact registered the local receiver; the receiver knows the secret."""
     contact = member(chain.water, "contact", email="contact@water.nl")
     endpoint, secret = services.register_endpoint(organisation=chain.water, actor=contact, url=receiver.url)
@@ -30,7 +30,7 @@ def water_endpoint(chain, receiver):
 
 
 @pytest.fixture
-def help_accepted(chain, django_capture_on_commit_callbacks):
+def help_accepted(chain, django_capture_on_commit_callbacks):  # noqa: F811
     """Deliver a water signal to Utrecht, reach the resident, record "hulp geaccepteerd": the
     feedback message is written and, after the commit, its webhook deliveries."""
 

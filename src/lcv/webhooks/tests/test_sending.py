@@ -184,9 +184,7 @@ def test_each_partner_gets_only_its_own_messages(chain, receiver, help_accepted,
     from lcv.testing.webhooks import webhook_receiver
 
     with webhook_receiver() as energy_receiver:
-        water, _ = services.register_endpoint(
-            organisation=chain.water, actor=member(chain.water, "contact"), url=receiver.url
-        )
+        services.register_endpoint(organisation=chain.water, actor=member(chain.water, "contact"), url=receiver.url)
         energy, energy_receiver.secret = services.register_endpoint(
             organisation=chain.energy, actor=member(chain.energy, "contact"), url=energy_receiver.url
         )
