@@ -43,14 +43,17 @@ from lcv.cases.models import (
 )
 from lcv.debthelp.models import DebtHelpList
 from lcv.debthelp.services import replace_list
+from lcv.feedback.models import FeedbackMessage
 from lcv.organisations.models import ChangeRequest, ChangeStatus, Organisation, OrganisationKind, Role
 from lcv.registrations.models import Registration, RegistrationStatus
-from lcv.signals.models import ApiToken, Delivery, DeliverySource
+from lcv.signals.models import ApiToken, Delivery, DeliverySource, Signal
 from lcv.testing.auth import login_verified
 from lcv.testing.debthelp import bsn_csv, valid_bsns
 from lcv.testing.factories import make_organisation
 from lcv.testing.signals import csv_bytes, row
 from lcv.testing.world import ROLES_BY_KIND, Party, World, module_world
+from lcv.webhooks.models import WebhookDelivery, WebhookEndpoint
+from lcv.webhooks.signing import new_secret
 
 MUNICIPALITY = OrganisationKind.MUNICIPALITY
 PARTNER = OrganisationKind.SIGNAL_PARTNER
@@ -106,6 +109,8 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.HANDLE_CASES: (roles(HANDLER), False),  # R19: the handler works the cases; an analyst sees none (§4)
     Action.MANAGE_CASE_SETTINGS: (roles(CONTACT), False),  # trays, weights, mandates, letter (issue 11)
     Action.MANAGE_DEBT_HELP_LIST: (DEBT_HELP_KEEPERS, False),
+    Action.MANAGE_WEBHOOKS: (roles(CONTACT), False),  # issue 12: the partner's contact registers and replays
+    Action.VIEW_WEBHOOK_LOG: (roles(CONTACT, DELIVERER), False),  # deliverers may read the log
 }
 
 
@@ -409,6 +414,45 @@ def _case_closed(world: World, party: Party) -> None:
 
 def _acted(event: str) -> Callable[[World, Party, User], bool]:
     return lambda w, p, u: CaseEvent.objects.filter(case=_utrecht_case(w), event=event, actor=u).exists()
+
+
+WEBHOOK_URL = "https://93.184.216.34/rolentabel"
+PARTNER_WEBHOOK_READERS = roles(CONTACT, DELIVERER)
+
+
+def _water_endpoint(world: World) -> WebhookEndpoint:
+    water = world.water
+    found = WebhookEndpoint.objects.filter(organisation=water.organisation, url=WEBHOOK_URL).first()
+    return found or WebhookEndpoint.objects.create(
+        organisation=water.organisation,
+        url=WEBHOOK_URL,
+        secret=new_secret(),
+        created_by=water.people[CONTACT],
+        created_at=timezone.now(),
+    )
+
+
+def _water_webhook_delivery(world: World) -> WebhookDelivery:
+    endpoint = _water_endpoint(world)
+    signal = Signal.objects.filter(partner=world.water.organisation).order_by("pk")[0]
+    now = timezone.now()
+    message = FeedbackMessage.objects.create(
+        event="feedback.created",
+        partner=signal.partner,
+        municipal_party=signal.municipal_party,
+        signal=signal,
+        delivery=signal.delivery,
+        created_at=now,
+    )
+    return WebhookDelivery.objects.create(endpoint=endpoint, message=message, created_at=now, window_start=now)
+
+
+def _webhook_on(name: str, obj: Callable[[World], Any]) -> Callable[[World, Party], str]:
+    return lambda world, party: reverse(name, args=[obj(world).pk])
+
+
+def _did(action: str) -> Callable[[World, Party, User], bool]:
+    return lambda w, p, u: AuditEvent.objects.filter(actor=u, action=action).exists()
 
 
 UPLOAD = csv_bytes([row(klantnummer="ROLENTABEL")])
@@ -821,6 +865,45 @@ VIEW_TABLE: list[Case] = [
             _token_url,
             lambda w, p, u: {},
             lambda w, p, u: ApiToken.objects.filter(organisation=p.organisation, revoked_at__isnull=False).exists(),
+        ),
+    ),
+    # webhooks (issue 12): the partner's contact manages them, its deliverers read the log
+    Case(
+        "webhooks:list",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_WEBHOOK_READERS, PLATFORM: NOBODY},
+        prepared(lambda w, p: _water_endpoint(w), page(fixed("webhooks:list"), lambda w, p: [WEBHOOK_URL])),
+    ),
+    Case(
+        "webhooks:list#post",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT), PLATFORM: NOBODY},
+        post(
+            fixed("webhooks:list"),
+            lambda w, p, u: {"url": "https://93.184.216.36/rolentabel", "code": totp_code(u)},
+            lambda w, p, u: WebhookEndpoint.objects.filter(created_by=u).exists(),
+        ),
+    ),
+    Case(
+        "webhooks:log",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_WEBHOOK_READERS, PLATFORM: NOBODY},
+        page(_webhook_on("webhooks:log", _water_endpoint), lambda w, p: [WEBHOOK_URL, "Logboek webhook"]),
+    ),
+    Case(
+        "webhooks:toggle",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT), PLATFORM: NOBODY},
+        post(_webhook_on("webhooks:toggle", _water_endpoint), lambda w, p, u: {}, _did("webhooks.endpoint_disabled")),
+    ),
+    Case(
+        "webhooks:remove",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT), PLATFORM: NOBODY},
+        post(_webhook_on("webhooks:remove", _water_endpoint), lambda w, p, u: {}, _did("webhooks.endpoint_removed")),
+    ),
+    Case(
+        "webhooks:replay",
+        {MUNICIPALITY: NOBODY, PARTNER: roles(CONTACT), PLATFORM: NOBODY},
+        post(
+            _webhook_on("webhooks:replay", _water_webhook_delivery),
+            lambda w, p, u: {},
+            _did("webhooks.delivery_replayed"),
         ),
     ),
     # platform work: the helpdesk

@@ -51,6 +51,7 @@ ANY_LOGGED_IN = {
     "signals:template_csv",
     "signals:template_xlsx",
     "signals_tokens:list",  # the own organisation's API tokens (tested in signals/tests/test_tokens.py)
+    "webhooks:list",  # the own partner's webhook addresses (webhooks/tests/test_views.py)
     "people:list",  # the own organisation's people (tested in accounts/tests/test_people.py)
     "people:settings",  # the person's own settings
     "cases:work",  # the cases the person's own organisation may see (tested in cases/tests/test_views.py)
@@ -127,6 +128,9 @@ POST_ONLY = {
     "agreements_helpdesk:cosigning_executor",
     "agreements_helpdesk:template_windows",
     "signals_tokens:revoke",
+    "webhooks:toggle",
+    "webhooks:remove",
+    "webhooks:replay",
     "cases:assign",
     "cases:attempt",
     "cases:note",
@@ -282,6 +286,70 @@ def _api_token_revoke() -> tuple[str, Organisation]:
     partner = make_organisation(name="Water Midden", sector="water")
     token, _plain = create_token(organisation=partner, actor=member(partner, "contact"), name="x")
     return reverse("signals_tokens:revoke", args=[token.pk]), partner
+
+
+def _webhook_endpoint() -> tuple[Any, Organisation]:
+    from lcv.webhooks.models import WebhookEndpoint
+    from lcv.webhooks.signing import new_secret
+
+    partner = make_organisation(name="Water Midden", sector="water")
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=partner,
+        url="https://93.184.216.34/lcv",
+        secret=new_secret(),
+        created_by=member(partner, "contact"),
+        created_at=timezone.now(),
+    )
+    return endpoint, partner
+
+
+def _webhook_url(name: str) -> tuple[str, Organisation]:
+    endpoint, partner = _webhook_endpoint()
+    return reverse(name, args=[endpoint.pk]), partner
+
+
+for _name in ("webhooks:log", "webhooks:toggle", "webhooks:remove"):
+    ORGANISATION_SCOPED[_name] = partial(_webhook_url, _name)
+
+
+@scoped("webhooks:replay")
+def _webhook_replay() -> tuple[str, Organisation]:
+    from lcv.feedback.models import FeedbackMessage
+    from lcv.signals.models import Delivery, Signal
+    from lcv.webhooks.models import WebhookDelivery
+
+    endpoint, partner = _webhook_endpoint()
+    municipality = municipality_organisation("0344")
+    delivery = Delivery.objects.create(
+        organisation=partner, source="upload", file_format="csv", content=b"achternaam\n", sha256="1" * 64
+    )
+    signal = Signal.objects.create(
+        delivery=delivery,
+        partner=partner,
+        municipal_party=municipality,
+        municipality=municipality.municipality,
+        row_number=1,
+        surname="Berg",
+        postcode="3511AB",
+        house_number=12,
+        signal_type="water",
+        kind="early",
+        amount=100,
+        arrears_since=timezone.localdate(),
+        days_in_arrears=60,
+        received_at=timezone.now(),
+    )
+    now = timezone.now()
+    message = FeedbackMessage.objects.create(
+        event="feedback.created",
+        partner=partner,
+        municipal_party=municipality,
+        signal=signal,
+        delivery=delivery,
+        created_at=now,
+    )
+    webhook = WebhookDelivery.objects.create(endpoint=endpoint, message=message, created_at=now, window_start=now)
+    return reverse("webhooks:replay", args=[webhook.pk]), partner
 
 
 # The partner API authenticates with a bearer token, never with the session; that another

@@ -135,7 +135,7 @@ def test_a_deliverer_reads_the_log_but_does_not_register_or_replay(chain, water_
 
 
 def test_replay_makes_a_given_up_delivery_due_now_with_three_new_days(chain, water_log, water_contact):
-    endpoint, deliveries = water_log
+    _endpoint, deliveries = water_log
     delivery = deliveries[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.GIVEN_UP, next_attempt_at=None)
     client = logged_in(water_contact)
