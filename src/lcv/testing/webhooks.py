@@ -5,6 +5,7 @@ and answers the status it is told to."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver
 
+        def setup(self) -> None:
+            super().setup()
+            # as real servers do: the answer's headers and body go out without waiting for an ACK
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             headers = {key.lower(): value for key, value in self.headers.items()}
@@ -67,6 +73,18 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 threading.Event().wait(receiver.delay)
             answer = b"ok" if 200 <= receiver.status < 300 else b"fout"
             self.send_response(receiver.status)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def do_GET(self) -> None:
+            """What arrived so far (the benchmark asks a receiver in another process)."""
+            with receiver.lock:
+                ids = [item.headers.get("webhook-id") for item in receiver.received]
+                figures = {"received": len(ids), "verified": len(receiver.verified), "unique_ids": len(set(ids))}
+            answer = json.dumps(figures).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             self.wfile.write(answer)
@@ -94,3 +112,17 @@ def webhook_receiver(host: str = "127.0.0.1") -> Iterator[Receiver]:
 
 class _handler_placeholder(BaseHTTPRequestHandler):  # replaced before the server serves
     pass
+
+
+def main() -> None:
+    """`python -m lcv.testing.webhooks SECRET`: a receiver in its own process; prints its URL."""
+    import sys
+
+    with webhook_receiver() as receiver:
+        receiver.secret = sys.argv[1]
+        print(receiver.url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
