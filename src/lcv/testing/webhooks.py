@@ -37,7 +37,8 @@ class Receiver:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/lcv/webhook"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}/lcv/webhook"
 
     @property
     def verified(self) -> list[Received]:

@@ -438,7 +438,7 @@ def _water_webhook_delivery(world: World) -> WebhookDelivery:
     now = timezone.now()
     message = FeedbackMessage.objects.create(
         event="feedback.created",
-        partner=signal.partner,
+        partner=world.water.organisation,
         municipal_party=signal.municipal_party,
         signal=signal,
         delivery=signal.delivery,

@@ -315,6 +315,7 @@ for _name in ("webhooks:log", "webhooks:toggle", "webhooks:remove"):
 @scoped("webhooks:replay")
 def _webhook_replay() -> tuple[str, Organisation]:
     from lcv.feedback.models import FeedbackMessage
+    from lcv.organisations.models import Municipality
     from lcv.signals.models import Delivery, Signal
     from lcv.webhooks.models import WebhookDelivery
 
@@ -327,7 +328,7 @@ def _webhook_replay() -> tuple[str, Organisation]:
         delivery=delivery,
         partner=partner,
         municipal_party=municipality,
-        municipality=municipality.municipality,
+        municipality=Municipality.objects.get(cbs_code="0344"),
         row_number=1,
         surname="Berg",
         postcode="3511AB",
