@@ -59,7 +59,9 @@ def test_r20_paging_with_the_cursor_is_stable_and_costs_the_same_queries_per_pag
     services.close_many(cases=Case.objects.all(), actor=chain.handler, outcome=Outcome.REPEATED)
     client = client_of(chain.water)
     client.get(URL, {"limit": 1})  # the first use of a token also records its last use (one more query)
-    seen, since, counts = [], "0", []
+    seen: list[str] = []
+    since: str = "0"
+    counts: list[int] = []
     while True:
         with CaptureQueriesContext(connection) as queries:
             body = client.get(URL, {"since": since, "limit": 2}).json()
@@ -75,7 +77,7 @@ def test_r20_paging_with_the_cursor_is_stable_and_costs_the_same_queries_per_pag
     services.close(case_id=cases[0].pk, actor=chain.handler, outcome=Outcome.DECEASED)
     later = client.get(URL, {"since": since}).json()["berichten"]
     assert [(m["soort"], m["reden"]) for m in later] == [("feedback.corrected", "overleden")]
-    first = FeedbackMessage.objects.filter(partner=chain.water).order_by("id").first()
+    first = FeedbackMessage.objects.filter(partner=chain.water).earliest("id")
     assert later[0]["corrigeert"] == str(first.public_id)
 
 
