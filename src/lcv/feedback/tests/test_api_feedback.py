@@ -64,7 +64,7 @@ def test_r20_paging_with_the_cursor_is_stable_and_costs_the_same_queries_per_pag
     counts: list[int] = []
     while True:
         with CaptureQueriesContext(connection) as queries:
-            body = client.get(URL, {"since": since, "limit": 2}).json()
+            body = client.get(URL, {"since": since, "limit": "2"}).json()
         counts.append(len(queries))
         seen += [m["klantnummer"] for m in body["berichten"]]
         since = body["volgende"]
