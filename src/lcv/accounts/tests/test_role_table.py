@@ -1308,6 +1308,7 @@ NOT_ROLE_BASED = {
     # token sees is in test_content_isolation
     "api:deliveries",
     "api:delivery",
+    "api:feedback",
 }
 
 

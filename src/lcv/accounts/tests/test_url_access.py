@@ -358,6 +358,7 @@ def _webhook_replay() -> tuple[str, Organisation]:
 API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
     "api:deliveries": lambda: reverse("api:deliveries"),
     "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
+    "api:feedback": lambda: reverse("api:feedback"),  # only the partner's own (feedback/tests/test_api_feedback.py)
 }
 
 
