@@ -223,3 +223,30 @@ def test_an_answer_outside_2xx_is_not_delivered(water_endpoint, receiver, help_a
     delivery = only_delivery()
     assert delivery.status == DeliveryStatus.WAITING
     assert delivery.attempt_log.get().status_code == answer
+
+
+def test_https_connects_to_the_checked_address_and_checks_the_certificate_of_the_registered_name(
+    tmp_path, monkeypatch, webhook_loopback
+):
+    """DNS rebinding: the sender connects to the address that was checked, whatever the name would
+    resolve to now, while TLS (SNI and the certificate) and the Host header use the registered name."""
+    from lcv.testing.webhooks import tls_for, webhook_receiver
+    from lcv.webhooks.addresses import Target
+
+    ca_file, context = tls_for(tmp_path, "webhook.test")
+    monkeypatch.setattr(sending, "VERIFY", str(ca_file))
+    with webhook_receiver(tls=context) as receiver:
+        port = receiver.server.server_address[1]
+        sender = sending.Sender(threads=2)
+        try:
+            # "webhook.test" resolves nowhere: only the pinned address can be reached
+            pinned = Target(scheme="https", host="webhook.test", port=port, path="/lcv", address="127.0.0.1")
+            [outcome] = sender.send([(pinned, b"{}", {"webhook-id": "een"})])
+            assert (outcome.status_code, outcome.error) == (200, "")
+            assert receiver.received[0].headers["host"] == f"webhook.test:{port}"
+            other = Target(scheme="https", host="ander.test", port=port, path="/lcv", address="127.0.0.1")
+            [refused] = sender.send([(other, b"{}", {"webhook-id": "twee"})])
+            assert (refused.status_code, refused.error) == (None, "certificaatfout")
+            assert receiver.count() == 1
+        finally:
+            sender.close()
