@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
@@ -215,7 +216,22 @@ def _record(deliveries: list[WebhookDelivery], outcomes: list[Outcome]) -> None:
         for delivery, outcome in zip(deliveries, outcomes, strict=True)
     )
     now = timezone.now()
-    for delivery, outcome in zip(deliveries, outcomes, strict=True):
+    with transaction.atomic():
+        # only those still ours: "opnieuw versturen" during the attempt released the claim, and
+        # its state (due now, three new days) stands
+        ours = set(
+            WebhookDelivery.objects.select_for_update()
+            .filter(pk__in=[delivery.pk for delivery in deliveries], claim=deliveries[0].claim)
+            .values_list("pk", flat=True)
+        )
+        _advance([(d, o) for d, o in zip(deliveries, outcomes, strict=True) if d.pk in ours], now)
+        replayed = [delivery.pk for delivery in deliveries if delivery.pk not in ours]
+        if replayed:
+            WebhookDelivery.objects.filter(pk__in=replayed).update(attempts=F("attempts") + 1)
+
+
+def _advance(pairs: list[tuple[WebhookDelivery, Outcome]], now: datetime) -> None:
+    for delivery, outcome in pairs:
         delivery.attempts += 1
         delivery.claim = None
         if outcome.succeeded:
@@ -225,7 +241,9 @@ def _record(deliveries: list[WebhookDelivery], outcomes: list[Outcome]) -> None:
         if delivery.next_attempt_at is None:
             delivery.status = DeliveryStatus.GIVEN_UP
     WebhookDelivery.objects.bulk_update(
-        deliveries, ["attempts", "claim", "status", "delivered_at", "next_attempt_at"], batch_size=500
+        [delivery for delivery, _outcome in pairs],
+        ["attempts", "claim", "status", "delivered_at", "next_attempt_at"],
+        batch_size=500,
     )
 
 

@@ -250,3 +250,22 @@ def test_https_connects_to_the_checked_address_and_checks_the_certificate_of_the
             assert receiver.count() == 1
         finally:
             sender.close()
+
+
+def test_opnieuw_versturen_during_an_attempt_keeps_its_new_state(chain, water_endpoint, receiver, help_accepted):
+    receiver.status = 500
+    help_accepted()
+    [delivery] = sending.claim(now=timezone.now())
+    outcome = sending.Sender(threads=1)
+    try:
+        [result] = outcome.send([(sending.resolve(delivery.endpoint.url), b"{}", {"webhook-id": "x"})])
+    finally:
+        outcome.close()
+    services.replay(delivery_id=delivery.pk, organisation=chain.water, actor=water_endpoint.created_by)
+    sending._record([delivery], [result])
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.WAITING
+    assert delivery.next_attempt_at is not None
+    assert delivery.next_attempt_at <= timezone.now(), "still due now, as the replay asked"
+    assert delivery.attempts == 1
+    assert delivery.attempt_log.get().status_code == 500
