@@ -160,6 +160,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import Count
 
     from lcv.webhooks import services
     from lcv.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
@@ -208,6 +209,12 @@ def main() -> None:
             f"two senders at once: {args.messages:,} more in {seconds:.2f} s = {args.messages / seconds:,.0f}/s; "
             f"{delivered:,} of {total:,} delivered, {WebhookAttempt.objects.count():,} attempts; receiver: {figures}"
         )
+        failed = (
+            WebhookAttempt.objects.exclude(status_code__gte=200, status_code__lt=300)
+            .values_list("status_code", "error")
+            .annotate(n=Count("id"))
+        )
+        say(f"failed attempts (retried later): {list(failed) or 'none'}")
         twice = figures["received"] - figures["unique_ids"]
         say(f"sent twice: {twice} (must be 0)")
     finally:

@@ -102,7 +102,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def webhook_receiver(host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
     """A running receiver; with `tls` it answers https (see `tls_for`)."""
-    server = ThreadingHTTPServer((host, 0), _handler_placeholder)
+    server = _Server((host, 0), _handler_placeholder)
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
@@ -115,6 +115,10 @@ def webhook_receiver(host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = No
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 refuses connections when many senders connect at once
 
 
 class _handler_placeholder(BaseHTTPRequestHandler):  # replaced before the server serves
