@@ -173,7 +173,7 @@ def main() -> None:
 
     secret = new_secret()
     receiver = subprocess.Popen(  # noqa: S603 - this project's own test receiver
-        [sys.executable, "-m", "lcv.testing.webhooks", secret],
+        [sys.executable, "-m", "lcv.testing.webhooks", "--secret", secret],
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},

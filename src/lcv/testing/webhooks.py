@@ -100,9 +100,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def webhook_receiver(host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+def webhook_receiver(
+    host: str = "127.0.0.1", *, port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
     """A running receiver; with `tls` it answers https (see `tls_for`)."""
-    server = _Server((host, 0), _handler_placeholder)
+    server = _Server((host, port), _handler_placeholder)
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
@@ -177,11 +179,16 @@ def tls_for(directory: Path, name: str) -> tuple[Path, ssl.SSLContext]:
 
 
 def main() -> None:
-    """`python -m lcv.testing.webhooks SECRET`: a receiver in its own process; prints its URL."""
-    import sys
+    """`python -m lcv.testing.webhooks [--port N] [--secret whsec_…]`: a receiver in its own
+    process; prints its URL."""
+    import argparse
 
-    with webhook_receiver() as receiver:
-        receiver.secret = sys.argv[1]
+    parser = argparse.ArgumentParser(description="A local webhook receiver that verifies signatures.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--secret", default="")
+    args = parser.parse_args()
+    with webhook_receiver(port=args.port) as receiver:
+        receiver.secret = args.secret
         print(receiver.url, flush=True)
         threading.Event().wait()
 

@@ -27,6 +27,10 @@ class RefusedAddress(Exception):
     """The address may not receive webhooks; the message is Dutch and says why."""
 
 
+class UnknownHost(RefusedAddress):
+    """The host name does not resolve (now)."""
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str
@@ -114,10 +118,10 @@ def resolve(url: str) -> Target:
         try:
             infos = socket.getaddrinfo(host.encode("idna").decode("ascii"), port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as error:
-            raise RefusedAddress(_("De naam van de server is niet te vinden.")) from error
+            raise UnknownHost(_("De naam van de server is niet te vinden.")) from error
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
-        raise RefusedAddress(_("De naam van de server is niet te vinden."))
+        raise UnknownHost(_("De naam van de server is niet te vinden."))
     if not all(_allowed(ip) for ip in addresses):
         raise RefusedAddress(
             _(

@@ -82,6 +82,17 @@ class WebhookDelivery(models.Model):
         return f"{self.endpoint_id} {self.message_id} {self.status}"
 
 
+# the words the log stores when no HTTP status came back (sending.py), as the screens show them
+ERROR_LABELS = {
+    "time-out": _("time-out"),
+    "verbinding geweigerd": _("verbinding geweigerd"),
+    "adres geweigerd": _("adres geweigerd (intern of gereserveerd netwerk)"),
+    "server onbekend": _("server onbekend"),
+    "certificaatfout": _("certificaatfout"),
+    "verbindingsfout": _("verbindingsfout"),
+}
+
+
 class WebhookAttempt(models.Model):
     id = models.BigAutoField(primary_key=True)
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
@@ -97,6 +108,10 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.status_code or self.error}"
+
+    @property
+    def error_label(self) -> str:
+        return str(ERROR_LABELS.get(self.error, self.error))
 
     @property
     def succeeded(self) -> bool:

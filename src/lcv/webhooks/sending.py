@@ -28,7 +28,7 @@ from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
 from lcv.webhooks import signing
-from lcv.webhooks.addresses import RefusedAddress, Target, resolve
+from lcv.webhooks.addresses import RefusedAddress, Target, UnknownHost, resolve
 from lcv.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class Sender:
         started = time.monotonic()
         at = timezone.now()
         if isinstance(target, RefusedAddress):
-            return Outcome(at, None, ADDRESS_WORD, 0)
+            return Outcome(at, None, UNKNOWN_HOST_WORD if isinstance(target, UnknownHost) else ADDRESS_WORD, 0)
         try:
             request = requests.Request(
                 "POST", target.pinned_url, data=payload, headers={**headers, "Host": target.host_header}

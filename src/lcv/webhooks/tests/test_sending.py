@@ -269,3 +269,10 @@ def test_opnieuw_versturen_during_an_attempt_keeps_its_new_state(chain, water_en
     assert delivery.next_attempt_at <= timezone.now(), "still due now, as the replay asked"
     assert delivery.attempts == 1
     assert delivery.attempt_log.get().status_code == 500
+
+
+def test_a_name_that_no_longer_resolves_is_logged_as_unknown(water_endpoint, receiver, help_accepted):
+    WebhookEndpoint.objects.filter(pk=water_endpoint.pk).update(url="http://bestaat-niet.invalid/x")
+    help_accepted()
+    sending.send_due()
+    assert WebhookAttempt.objects.get().error == "server onbekend"
