@@ -106,6 +106,7 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.HANDLE_CASES: (roles(HANDLER), False),  # R19: the handler works the cases; an analyst sees none (§4)
     Action.MANAGE_CASE_SETTINGS: (roles(CONTACT), False),  # trays, weights, mandates, letter (issue 11)
     Action.MANAGE_DEBT_HELP_LIST: (DEBT_HELP_KEEPERS, False),
+    Action.VIEW_FEEDBACK: (PARTNER_DELIVERERS, False),  # R20: what its municipalities reported back
 }
 
 
