@@ -51,7 +51,9 @@ def _date_input() -> forms.DateInput:
 class FeedbackFilter(forms.Form):
     gemeente = forms.TypedChoiceField(label=_("Gemeente"), coerce=int, required=False, empty_value=None)
     soort = forms.ChoiceField(label=_("Soort terugkoppeling"), required=False)
-    van = forms.DateField(label=_("Laatste bericht vanaf"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    van = forms.DateField(
+        label=_("Laatste bericht vanaf"), required=False, input_formats=DATE_FORMATS, widget=_date_input()
+    )
     tot = forms.DateField(
         label=_("Laatste bericht tot en met"), required=False, input_formats=DATE_FORMATS, widget=_date_input()
     )

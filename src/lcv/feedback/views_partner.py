@@ -46,9 +46,7 @@ def _municipalities(rows: QuerySet[SignalFeedback]) -> list[Organisation]:
 
 def _counts(rows: QuerySet[SignalFeedback], form: filters.FeedbackFilter) -> list[tuple[str, str, int]]:
     """Per kind of feedback: (word for the filter, label, count), within the other filters."""
-    counted = dict(
-        filters.apply(rows, form, kind=False).order_by().values_list("reported").annotate(n=Count("pk"))
-    )
+    counted = dict(filters.apply(rows, form, kind=False).order_by().values_list("reported").annotate(n=Count("pk")))
     return [
         (word, filters.KIND_LABELS[value], counted.get(value, 0))
         for word, value in filters.KINDS.items()
@@ -104,7 +102,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/list.html", context)
 
 
-def _export(request: HttpRequest, partner: Organisation, rows: QuerySet[SignalFeedback], file_format: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, partner: Organisation, rows: QuerySet[SignalFeedback], file_format: str
+) -> HttpResponse:
     listed = list(exports.rows_of(rows))
     record(
         action="feedback.exported",

@@ -138,15 +138,20 @@ def test_r20_filters_on_municipality_kind_and_period_with_counts_per_kind(chain)
     page = body(client.get(LIST))
     assert 'data-testid="count-hulp_geaccepteerd">1<' in page
     assert 'data-testid="count-niet_opgepakt">2<' in page
-    assert "Herhaalde melding" in page and "Inwoner is overleden" in page
+    assert "Herhaalde melding" in page
+    assert "Inwoner is overleden" in page
 
     page = body(client.get(LIST, {"gemeente": chain.zeist.pk}))
-    assert "W-Z" in page and "W-1" not in page and "W-2" not in page
+    assert "W-Z" in page
+    assert "W-1" not in page
+    assert "W-2" not in page
     assert 'data-testid="count-niet_opgepakt">1<' in page
     assert 'data-testid="count-hulp_geaccepteerd">0<' in page
 
     page = body(client.get(LIST, {"soort": "niet_opgepakt"}))
-    assert "W-2" in page and "W-Z" in page and "W-1" not in page
+    assert "W-2" in page
+    assert "W-Z" in page
+    assert "W-1" not in page
     assert 'data-testid="count-hulp_geaccepteerd">1<' in page  # the counts ignore the kind chosen
 
     assert "W-1" not in body(client.get(LIST, {"van": "2026-03-23"}))
@@ -190,7 +195,7 @@ def test_r20_the_list_pages_through_many_signals(chain):
     )
     client = login(deliverer(chain.water))
     first = body(client.get(LIST, {"soort": "niet_opgepakt"}))
-    second = body(client.get(LIST, {"soort": "niet_opgepakt", "pagina": 2}))
+    second = body(client.get(LIST, {"soort": "niet_opgepakt", "pagina": "2"}))
     assert first.count('data-testid="feedback-row"') == 25
     assert second.count('data-testid="feedback-row"') == 5
     assert "Pagina 2 van 2" in second
@@ -203,7 +208,7 @@ def test_r20_the_list_pages_through_many_signals(chain):
 
 
 def _formula_customer_number(chain) -> None:
-    Signal.objects.filter(customer_number="W-2").update(customer_number="=HYPERLINK(\"http://x\")")
+    Signal.objects.filter(customer_number="W-2").update(customer_number='=HYPERLINK("http://x")')
 
 
 def test_r20_csv_export_of_the_filtered_list_neutralises_formulas_and_is_audited(chain):
@@ -216,7 +221,7 @@ def test_r20_csv_export_of_the_filtered_list_neutralises_formulas_and_is_audited
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["gemeente", "aanlevering", "aanlevering ontvangen", "rij", "klantnummer"]
     numbers = {row[4] for row in rows[1:]}
-    assert numbers == {"'=HYPERLINK(\"http://x\")", "W-Z"}  # the kind filter holds; W-1 is help accepted
+    assert numbers == {'\'=HYPERLINK("http://x")', "W-Z"}  # the kind filter holds; W-1 is help accepted
     assert {row[5] for row in rows[1:]} == {"Niet opgepakt"}
     event = AuditEvent.objects.get(action="feedback.exported")
     assert event.actor_id == user.pk
@@ -233,8 +238,8 @@ def test_r20_xlsx_export_writes_a_formula_as_text(chain):
     header = [cell.value for cell in sheet[1]]
     assert header[4] == "klantnummer"
     cells = {row[4].value: row[4] for row in sheet.iter_rows(min_row=2)}
-    assert set(cells) == {"W-1", "W-Z", "=HYPERLINK(\"http://x\")"}
-    formula = cells["=HYPERLINK(\"http://x\")"]
+    assert set(cells) == {"W-1", "W-Z", '=HYPERLINK("http://x")'}
+    formula = cells['=HYPERLINK("http://x")']
     assert formula.data_type == "s"  # text, not a formula
     assert formula.quotePrefix
     pauses = [row[8].value for row in sheet.iter_rows(min_row=2) if row[4].value == "W-1"]
@@ -251,7 +256,8 @@ def test_r20_the_export_holds_only_the_partners_own_feedback(chain, shared_case)
             sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
             text = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
         assert "W-1" in text
-        assert "E-1" not in text and "H-1" not in text
+        assert "E-1" not in text
+        assert "H-1" not in text
 
 
 # --- the page per delivery ---------------------------------------------------------------------------
@@ -300,8 +306,10 @@ def test_r20_the_municipality_sees_what_each_partner_was_told_about_a_case(chain
     page = body(client.get(url))
     assert page.count('data-testid="message-row"') == 3
     for partner, number in ((chain.water, "W-1"), (chain.energy, "E-1"), (chain.housing, "H-1")):
-        assert partner.name in page and number in page
-    assert "Hulp geaccepteerd" in page and PAUSE_UNTIL in page
+        assert partner.name in page
+        assert number in page
+    assert "Hulp geaccepteerd" in page
+    assert PAUSE_UNTIL in page
     assert CaseAccess.objects.filter(case=shared_case, user=chain.handler, what="feedback").exists()
 
 
