@@ -8,5 +8,8 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from lcv.feedback import receivers
+        from lcv.feedback.api import router
+        from lcv.signals.api import api
 
         receivers.connect()
+        api.add_router("", router)
