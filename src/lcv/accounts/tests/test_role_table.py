@@ -1275,6 +1275,7 @@ NOT_ROLE_BASED = {
     # token sees is in test_content_isolation
     "api:deliveries",
     "api:delivery",
+    "api:feedback",
 }
 
 

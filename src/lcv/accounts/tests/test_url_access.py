@@ -292,6 +292,7 @@ def _api_token_revoke() -> tuple[str, Organisation]:
 API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
     "api:deliveries": lambda: reverse("api:deliveries"),
     "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
+    "api:feedback": lambda: reverse("api:feedback"),  # only the token's own partner's feedback (feedback tests)
 }
 
 
