@@ -60,6 +60,7 @@ class Action(enum.StrEnum):
     HANDLE_CASES = "case.handle"  # R19: a handler of the municipal party, joint arrangement or executor
     MANAGE_CASE_SETTINGS = "case.settings"  # the municipal party's contact: trays, weights, mandates, letter
     MANAGE_DEBT_HELP_LIST = "debt_help.manage"  # R17: a municipal party's list known at its debt-help service
+    VIEW_FEEDBACK = "feedback.view"  # R20: a signal partner's deliverer and contact read its feedback
 
 
 RULES: dict[Action, Rule] = {
@@ -86,6 +87,7 @@ RULES: dict[Action, Rule] = {
     Action.HANDLE_CASES: Rule(frozenset({Role.HANDLER}), Scope.OWN),
     Action.MANAGE_CASE_SETTINGS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.MANAGE_DEBT_HELP_LIST: Rule(frozenset({Role.CONTACT, Role.HANDLER}), Scope.OWN),
+    Action.VIEW_FEEDBACK: Rule(frozenset({Role.DELIVERER, Role.CONTACT}), Scope.OWN),
 }
 
 # model class -> function returning the organisations that own an instance
