@@ -19,6 +19,7 @@ urlpatterns = [
     path("zaken/", include("lcv.cases.urls")),
     path("zaken/", include("lcv.cases.urls_settings")),
     path("", include("lcv.debthelp.urls")),
+    path("", include("lcv.feedback.urls")),
     path("api/v1/", api.urls),
     path("beheer/audit/", include("lcv.portal.urls_audit")),
     path("dev/mail/", include("lcv.portal.urls_devmail")),

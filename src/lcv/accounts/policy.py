@@ -60,6 +60,7 @@ class Action(enum.StrEnum):
     HANDLE_CASES = "case.handle"  # R19: a handler of the municipal party, joint arrangement or executor
     MANAGE_CASE_SETTINGS = "case.settings"  # the municipal party's contact: trays, weights, mandates, letter
     MANAGE_DEBT_HELP_LIST = "debt_help.manage"  # R17: a municipal party's list known at its debt-help service
+    VIEW_FEEDBACK = "feedback.view"  # R20: a signal partner's deliverer and contact read its feedback
     MANAGE_WEBHOOKS = "webhook.manage"  # a signal partner's contact: webhook addresses, "opnieuw versturen"
     VIEW_WEBHOOK_LOG = "webhook.view_log"  # the partner's contact and deliverers: the webhook addresses and their log
 
@@ -88,6 +89,7 @@ RULES: dict[Action, Rule] = {
     Action.HANDLE_CASES: Rule(frozenset({Role.HANDLER}), Scope.OWN),
     Action.MANAGE_CASE_SETTINGS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.MANAGE_DEBT_HELP_LIST: Rule(frozenset({Role.CONTACT, Role.HANDLER}), Scope.OWN),
+    Action.VIEW_FEEDBACK: Rule(frozenset({Role.DELIVERER, Role.CONTACT}), Scope.OWN),
     Action.MANAGE_WEBHOOKS: Rule(frozenset({Role.CONTACT}), Scope.OWN),
     Action.VIEW_WEBHOOK_LOG: Rule(frozenset({Role.CONTACT, Role.DELIVERER}), Scope.OWN),
 }

@@ -87,6 +87,8 @@ ACTION_LABELS = {
     "cases.mandate_ended": _("Mandaat voor een uitvoerder beëindigd"),
     "cases.letter_template_changed": _("Brieftekst gewijzigd"),
     "cases.exported": _("Werkbak geëxporteerd"),
+    # feedback to partners (R20, R21)
+    "feedback.exported": _("Terugkoppeling geëxporteerd"),
     # debt-help check (R17)
     "debthelp.list_replaced": _("Lijst van inwoners bekend bij schuldhulpverlening vervangen"),
     "debthelp.list_refused": _("Lijst van inwoners bekend bij schuldhulpverlening geweigerd (niets vervangen)"),

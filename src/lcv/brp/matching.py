@@ -110,7 +110,8 @@ def fold(text: str) -> str:
     Dijk = Dyk."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    letters = _NOT_LETTER.sub("", plain.replace("ij", "y"))
+    # letters first: "i" and "j" that meet only once a space or hyphen is gone must fold the same way
+    letters = _NOT_LETTER.sub("", plain).replace("ij", "y")
     return re.sub("s+", "s", letters)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,8 +254,9 @@ def close_many(*, cases: QuerySet[Case], actor: Any, outcome: str) -> ClosedMany
         return result
     now = timezone.now()
     ids = [pk for pk, _status, _party in rows]
-    for start in range(0, len(ids), 5000):
-        Case.objects.filter(pk__in=ids[start : start + 5000]).update(
+    step = 50_000 if connection.vendor == "postgresql" else 5000  # SQLite limits a statement's parameters
+    for start in range(0, len(ids), step):
+        Case.objects.filter(pk__in=ids[start : start + step]).update(
             outcome=outcome, is_open=False, closed_at=now, status=CLOSED, due_on=None, due_kind=""
         )
     CaseEvent.objects.bulk_create(

@@ -1,5 +1,9 @@
 """Feedback to partners (R20) and the pause of collection (R21).
 
+The partner, municipal party and delivery are copies of the signal's own (for the partner's and
+the municipality's lists without a join); the signal's foreign key guards them, so they carry no
+constraint of their own: every checked key costs time at commit when 20,000 cases close at once.
+
 Identity: `SignalFeedback` is one row per signal (its primary key is the signal): what the partner
 was last told about that signal and until when it pauses collection. `FeedbackMessage` is the
 append-only list of what was sent: a correction points to the message it corrects, so a partner
@@ -37,10 +41,16 @@ class FeedbackMessage(models.Model):
     id = models.BigAutoField(primary_key=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(_("bericht"), max_length=20, choices=Event.choices)
-    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    municipal_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    municipal_party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="+")
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+", db_index=False)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reported = models.CharField(_("terugkoppeling"), max_length=20, choices=Reported.choices, blank=True)
     reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices, blank=True)
@@ -66,9 +76,13 @@ class FeedbackMessage(models.Model):
 
 class SignalFeedback(models.Model):
     signal = models.OneToOneField(Signal, on_delete=models.PROTECT, primary_key=True, related_name="+")
-    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    municipal_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    municipal_party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reported = models.CharField(_("terugkoppeling"), max_length=20, choices=Reported.choices, blank=True)
     reason = models.CharField(_("reden"), max_length=20, choices=Reason.choices, blank=True)

@@ -26,7 +26,13 @@ from lcv.feedback.whitelist import HELP_ACCEPTED_ROW, Reported, Row, reported_fo
 # any constant: the PostgreSQL advisory lock that serialises writers of messages, so that message
 # ids are committed in increasing order (the API's cursor and the webhooks rely on it)
 LOCK_KEY = 7_212_012
-BATCH = 5000
+BATCH = 5000  # rows per INSERT
+
+
+def _case_batch() -> int:
+    """Cases per round: PostgreSQL takes a long IN list well (one scan instead of several); SQLite
+    has a limit on the number of parameters in a statement."""
+    return 50_000 if connection.vendor == "postgresql" else 5000
 
 
 def _serialise() -> None:
@@ -64,8 +70,9 @@ def on_outcome_changed(*, case_ids: Sequence[int], event: str, now: datetime | N
     now = now or timezone.now()
     written = 0
     _serialise()
-    for start in range(0, len(case_ids), BATCH):
-        chunk = list(case_ids[start : start + BATCH])
+    step = _case_batch()
+    for start in range(0, len(case_ids), step):
+        chunk = list(case_ids[start : start + step])
         if event == "reopen":
             SignalFeedback.objects.filter(case_id__in=chunk).exclude(last_message=None).update(correcting=True)
             continue
@@ -87,28 +94,34 @@ def _derive(case_ids: list[int], now: datetime) -> int:
     )
     states = SignalFeedback.objects.in_bulk([signal for _case, signal, *_rest in links])
     messages: list[FeedbackMessage] = []
-    changed: list[SignalFeedback] = []
+    changed: list[SignalFeedback] = []  # rows that exist: written with an upsert
+    new: list[SignalFeedback] = []  # rows that do not yet: a plain insert
     written_for: list[tuple[SignalFeedback, FeedbackMessage]] = []
     for case_id, signal_id, partner_id, party_id, delivery_id in links:
         decision = decisions.get(case_id)
         if decision is None:
             continue
-        state = states.get(signal_id) or SignalFeedback(
+        known = states.get(signal_id)
+        state = known or SignalFeedback(
             signal_id=signal_id, partner_id=partner_id, municipal_party_id=party_id, delivery_id=delivery_id
         )
         state.case_id = case_id
+        correcting = state.correcting
         message = _next_message(state, decision, now)
-        state.updated_at = now
-        if state.correcting and decision.row is None and message is None:
+        if correcting and decision.row is None and message is None:
             state.correcting = False  # closed again without anything to correct
+        if message is None and state.correcting == correcting:
+            continue  # nothing changed for this signal (a signal nobody was told about keeps no row)
+        state.updated_at = now
         if message is not None:
             message.created_at = now
             messages.append(message)
             written_for.append((state, message))
-        changed.append(state)
+        (changed if known else new).append(state)
     FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
     for state, message in written_for:
         state.last_message_id = message.pk
+    SignalFeedback.objects.bulk_create(new, batch_size=BATCH)
     SignalFeedback.objects.bulk_create(
         changed,
         batch_size=BATCH,

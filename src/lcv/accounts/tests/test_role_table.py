@@ -29,6 +29,7 @@ from lcv.accounts.tests.test_url_access import all_url_names
 from lcv.agreements.models import Addendum, AddendumStatus, Agreement, AgreementStatus, Signature
 from lcv.audit.models import AuditEvent
 from lcv.cases import priority, triage
+from lcv.cases import services as case_services
 from lcv.cases.models import Case as CaseModel
 from lcv.cases.models import (
     CaseAccess,
@@ -109,6 +110,7 @@ POLICY_TABLE: dict[Action, tuple[frozenset[Role], bool]] = {
     Action.HANDLE_CASES: (roles(HANDLER), False),  # R19: the handler works the cases; an analyst sees none (§4)
     Action.MANAGE_CASE_SETTINGS: (roles(CONTACT), False),  # trays, weights, mandates, letter (issue 11)
     Action.MANAGE_DEBT_HELP_LIST: (DEBT_HELP_KEEPERS, False),
+    Action.VIEW_FEEDBACK: (PARTNER_DELIVERERS, False),  # R20: what its municipalities reported back
     Action.MANAGE_WEBHOOKS: (roles(CONTACT), False),  # issue 12: the partner's contact registers and replays
     Action.VIEW_WEBHOOK_LOG: (roles(CONTACT, DELIVERER), False),  # deliverers may read the log
 }
@@ -414,6 +416,17 @@ def _case_closed(world: World, party: Party) -> None:
 
 def _acted(event: str) -> Callable[[World, Party, User], bool]:
     return lambda w, p, u: CaseEvent.objects.filter(case=_utrecht_case(w), event=event, actor=u).exists()
+
+
+FEEDBACK_SHOWN = ["KLANT-WATER-UTRECHT", "Hulp geaccepteerd"]
+
+
+def _help_accepted(world: World, party: Party) -> None:
+    """Utrecht's handler records that the resident accepted help: Water Midden is told (R20)."""
+    _case_open(world, party)
+    case_services.accept_help(
+        case_id=_utrecht_case(world).pk, actor=world.utrecht.people[HANDLER], on=timezone.localdate()
+    )
 
 
 WEBHOOK_URL = "https://93.184.216.34/rolentabel"
@@ -826,6 +839,43 @@ VIEW_TABLE: list[Case] = [
         "signals:error_report",
         {MUNICIPALITY: MUNICIPAL_DELIVERERS, PARTNER: PARTNER_DELIVERERS},
         page(first_delivery("signals:error_report"), lambda w, p: ["rij;klantnummer;veld;melding", p.errors[0]]),
+    ),
+    # R20: feedback. A partner's deliverer and contact read what the municipalities reported about
+    # its signals; the municipality's handler what the partners of a case were told
+    Case(
+        "feedback:list",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS, PLATFORM: NOBODY},
+        prepared(_help_accepted, page(fixed("feedback:list"), lambda w, p: FEEDBACK_SHOWN)),
+    ),
+    Case(
+        "feedback:list#csv",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS, PLATFORM: NOBODY},
+        prepared(
+            _help_accepted,
+            page(lambda w, p: reverse("feedback:list") + "?formaat=csv", lambda w, p: ["klantnummer", *FEEDBACK_SHOWN]),
+        ),
+    ),
+    Case(
+        "feedback:list#xlsx",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS, PLATFORM: NOBODY},
+        prepared(_help_accepted, download(lambda w, p: reverse("feedback:list") + "?formaat=xlsx", (b"PK",))),
+    ),
+    Case(
+        "feedback:delivery",
+        {MUNICIPALITY: NOBODY, PARTNER: PARTNER_DELIVERERS, PLATFORM: NOBODY},
+        prepared(
+            _help_accepted,
+            page(
+                # Water Midden's delivery for everyone: other kinds are refused it
+                lambda w, p: reverse("feedback:delivery", args=[w.water.deliveries[0].pk]),
+                lambda w, p: FEEDBACK_SHOWN,
+            ),
+        ),
+    ),
+    Case(
+        "feedback:case",
+        {MUNICIPALITY: roles(HANDLER), PARTNER: NOBODY, PLATFORM: NOBODY},
+        prepared(_help_accepted, page(_on_case("feedback:case"), lambda w, p: FEEDBACK_SHOWN)),
     ),
     # R17: the municipal party's list of residents known at its debt-help service (Utrecht's is
     # there whoever asks: only Utrecht's contact and handler see it, nobody else sees its file name)

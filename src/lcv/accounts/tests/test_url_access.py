@@ -67,6 +67,8 @@ ANY_LOGGED_IN = {
     "case_settings:letter_template",
     # the own municipal party's access log, or all rows for the helpdesk (cases/tests/test_settings_access_log.py)
     "case_settings:access_log",
+    # the own signal partner's feedback (R20), tested in feedback/tests/test_portal_views.py
+    "feedback:list",
 }
 
 
@@ -267,6 +269,7 @@ def _delivery(name: str) -> tuple[str, Organisation]:
 
 
 ORGANISATION_SCOPED["signals:delivery"] = lambda: _delivery("signals:delivery")
+ORGANISATION_SCOPED["feedback:delivery"] = lambda: _delivery("feedback:delivery")
 
 
 @scoped("people:person")
@@ -358,7 +361,7 @@ def _webhook_replay() -> tuple[str, Organisation]:
 API_TOKEN_ONLY: dict[str, Callable[[], str]] = {
     "api:deliveries": lambda: reverse("api:deliveries"),
     "api:delivery": lambda: reverse("api:delivery", args=["aanlevering-1"]),
-    "api:feedback": lambda: reverse("api:feedback"),  # only the partner's own (feedback/tests/test_api_feedback.py)
+    "api:feedback": lambda: reverse("api:feedback"),  # only the token's own partner's feedback (feedback tests)
 }
 
 
@@ -457,6 +460,7 @@ for _name in (
     "cases:reopen",
     "cases:brp_lookup",
     "cases:brp_resolve",
+    "feedback:case",  # what the partners were told about the case (R20): whoever may open the case
 ):
     ORGANISATION_SCOPED[_name] = lambda _name=_name: _case(_name)  # type: ignore[misc]
 
