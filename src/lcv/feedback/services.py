@@ -87,8 +87,7 @@ def on_outcome_changed(*, case_ids: Sequence[int], event: str, now: datetime | N
 
 def _derive(case_ids: list[int], now: datetime) -> int:
     steps = Steps()
-    with steps.step("read"):
-        written = _derive_steps(case_ids, now, steps)
+    written = _derive_steps(case_ids, now, steps)
     if len(case_ids) >= 1000:
         logger.info("feedback for %d cases: %d messages (%s)", len(case_ids), written, steps)
     return written
