@@ -44,8 +44,7 @@ def undo_earlier_run() -> None:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM feedback_signalfeedback")
-        cursor.execute("DELETE FROM feedback_feedbackmessage")
+        cursor.execute("TRUNCATE feedback_signalfeedback, feedback_feedbackmessage")
         low, _high = month_bounds()
         cursor.execute(
             "UPDATE cases_case SET is_open = true, status = 'new', outcome = '', closed_at = NULL "

@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from lcv.cases.models import Case, CaseEvent, CasePerson, CaseSignal, GroupedDelivery
+from lcv.core.timing import Steps
 from lcv.signals.models import Delivery, DeliveryStatus, Signal
 
 logger = logging.getLogger("lcv.cases")
@@ -62,23 +63,6 @@ SURNAME_SQL = "LOWER(TRIM(s.surname))"
 BIRTH_SQL = "COALESCE(CAST(s.birth_date AS TEXT), '')"
 
 
-class _Steps:
-    """How long each step of a run took, for the log line (no personal data in it)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def run(self, name: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        started = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            self.seconds[name] = time.perf_counter() - started
-
-    def __str__(self) -> str:
-        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
-
-
 @dataclass(frozen=True)
 class Grouped:
     new_cases: int
@@ -99,7 +83,7 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
         return Grouped(0, 0, 0)
     now = now or timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite: naive UTC)
-    steps = _Steps()
+    steps = Steps()
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

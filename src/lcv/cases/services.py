@@ -4,6 +4,7 @@ registrations are refused with a Dutch message that says what to do instead."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +19,10 @@ from lcv.cases import deadlines, hooks, priority
 from lcv.cases.models import BrpStatus, Case, CaseEvent, CaseNote, CasePerson, CaseSettings, CaseStatus, ContactAttempt
 from lcv.cases.outcomes import NEED_REACHED_CONTACT, NOT_PICKED_UP, ContactKind, Outcome, PartOfDay
 from lcv.cases.workflow import CLOSED, next_status
+from lcv.core.timing import Steps
 from lcv.organisations.models import Organisation
+
+logger = logging.getLogger("lcv.cases")
 
 
 class CaseError(ValueError):
@@ -241,41 +245,48 @@ def close_many(*, cases: QuerySet[Case], actor: Any, outcome: str) -> ClosedMany
     signals), set-based: a fixed number of statements whatever the number of cases. A case whose own
     record contradicts the outcome stays open and is listed with the reason; a closed one is skipped."""
     label = str(Outcome(outcome).label)
+    steps = Steps()
     candidates = Case.objects.filter(pk__in=cases.values("pk"), is_open=True)
-    list(candidates.select_for_update(of=("self",)).values_list("pk", flat=True))
+    with steps.step("lock"):
+        list(candidates.select_for_update(of=("self",)).values_list("pk", flat=True))
     result = ClosedMany()
     closing = candidates
-    for condition, message in _contradictions(outcome):
-        for pk in candidates.filter(condition).values_list("pk", flat=True):
-            result.refused.setdefault(pk, message)
-        closing = closing.exclude(condition)
-    rows = list(closing.values_list("pk", "status", "municipal_party_id"))
+    with steps.step("checks"):
+        for condition, message in _contradictions(outcome):
+            for pk in candidates.filter(condition).values_list("pk", flat=True):
+                result.refused.setdefault(pk, message)
+            closing = closing.exclude(condition)
+        rows = list(closing.values_list("pk", "status", "municipal_party_id"))
     if not rows:
         return result
     now = timezone.now()
     ids = [pk for pk, _status, _party in rows]
     step = 50_000 if connection.vendor == "postgresql" else 5000  # SQLite limits a statement's parameters
-    for start in range(0, len(ids), step):
-        Case.objects.filter(pk__in=ids[start : start + step]).update(
-            outcome=outcome, is_open=False, closed_at=now, status=CLOSED, due_on=None, due_kind=""
-        )
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case_id=pk, at=now, actor=actor, event="close", from_status=status, to_status=CLOSED, detail=label
+    with steps.step("close"):
+        for start in range(0, len(ids), step):
+            Case.objects.filter(pk__in=ids[start : start + step]).update(
+                outcome=outcome, is_open=False, closed_at=now, status=CLOSED, due_on=None, due_kind=""
             )
-            for pk, status, _party in rows
-        ],
-        batch_size=5000,
-    )
-    for party_id in sorted({party for _pk, _status, party in rows}):
-        record(
-            action="cases.closed_many",
-            actor=actor,
-            organisation=Organisation.objects.get(pk=party_id),
-            details={"outcome": outcome, "count": sum(1 for row in rows if row[2] == party_id)},
+    with steps.step("history"):
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=pk, at=now, actor=actor, event="close", from_status=status, to_status=CLOSED, detail=label
+                )
+                for pk, status, _party in rows
+            ],
+            batch_size=5000,
         )
-    hooks.outcome_changed.send(sender=Case, case_ids=ids, event="close")
+        for party_id in sorted({party for _pk, _status, party in rows}):
+            record(
+                action="cases.closed_many",
+                actor=actor,
+                organisation=Organisation.objects.get(pk=party_id),
+                details={"outcome": outcome, "count": sum(1 for row in rows if row[2] == party_id)},
+            )
+    with steps.step("hooks"):
+        hooks.outcome_changed.send(sender=Case, case_ids=ids, event="close")
+    logger.info("closed %d cases in one action, %d refused (%s)", len(ids), len(result.refused), steps)
     result.closed = len(ids)
     return result
 

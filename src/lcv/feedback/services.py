@@ -9,6 +9,8 @@ the handler reopened the case is a correction that points to the message it corr
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,9 +21,12 @@ from django.utils import timezone
 
 from lcv.cases.deadlines import local_date
 from lcv.cases.models import Case, CaseSignal, CaseStatus
+from lcv.core.timing import Steps
 from lcv.feedback import hooks, pauses
 from lcv.feedback.models import Event, FeedbackMessage, PauseBasis, SignalFeedback
 from lcv.feedback.whitelist import HELP_ACCEPTED_ROW, Reported, Row, reported_for
+
+logger = logging.getLogger("lcv.feedback")
 
 # any constant: the PostgreSQL advisory lock that serialises writers of messages, so that message
 # ids are committed in increasing order (the API's cursor and the webhooks rely on it)
@@ -81,6 +86,15 @@ def on_outcome_changed(*, case_ids: Sequence[int], event: str, now: datetime | N
 
 
 def _derive(case_ids: list[int], now: datetime) -> int:
+    steps = Steps()
+    written = _derive_steps(case_ids, now, steps)
+    if len(case_ids) >= 1000:
+        logger.info("feedback for %d cases: %d messages (%s)", len(case_ids), written, steps)
+    return written
+
+
+def _derive_steps(case_ids: list[int], now: datetime, steps: Steps) -> int:
+    started = time.perf_counter()
     decisions = {
         pk: _decision(status, outcome, accepted, closed)
         for pk, status, outcome, accepted, closed in Case.objects.filter(pk__in=case_ids).values_list(
@@ -93,6 +107,8 @@ def _derive(case_ids: list[int], now: datetime) -> int:
         )
     )
     states = SignalFeedback.objects.in_bulk([signal for _case, signal, *_rest in links])
+    steps.seconds["read"] = time.perf_counter() - started
+    started = time.perf_counter()
     messages: list[FeedbackMessage] = []
     changed: list[SignalFeedback] = []  # rows that exist: written with an upsert
     new: list[SignalFeedback] = []  # rows that do not yet: a plain insert
@@ -118,10 +134,13 @@ def _derive(case_ids: list[int], now: datetime) -> int:
             messages.append(message)
             written_for.append((state, message))
         (changed if known else new).append(state)
-    FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
+    steps.seconds["decide"] = time.perf_counter() - started
+    with steps.step("messages"):
+        FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
     for state, message in written_for:
         state.last_message_id = message.pk
-    SignalFeedback.objects.bulk_create(new, batch_size=BATCH)
+    with steps.step("states"):
+        SignalFeedback.objects.bulk_create(new, batch_size=BATCH)
     SignalFeedback.objects.bulk_create(
         changed,
         batch_size=BATCH,
