@@ -87,6 +87,8 @@ def ungroup_month() -> None:
             "WHERE s.received_at >= %s AND s.received_at < %s",
             [low, high],
         )
+        # feedback of an earlier bench_feedback.py run points at these cases (the data set is the benches' own)
+        cursor.execute("TRUNCATE feedback_signalfeedback, feedback_feedbackmessage CASCADE")
         for table in ("cases_caseevent", "cases_caseaccess", "cases_contactattempt", "cases_casenote"):
             cursor.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT id FROM bench_month_cases)")  # noqa: S608
         cursor.execute("DELETE FROM cases_casesignal WHERE case_id IN (SELECT id FROM bench_month_cases)")

@@ -44,7 +44,7 @@ def undo_earlier_run() -> None:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE feedback_signalfeedback, feedback_feedbackmessage")
+        cursor.execute("TRUNCATE feedback_signalfeedback, feedback_feedbackmessage CASCADE")
         low, _high = month_bounds()
         cursor.execute(
             "UPDATE cases_case SET is_open = true, status = 'new', outcome = '', closed_at = NULL "
