@@ -111,7 +111,8 @@ def _derive_steps(case_ids: list[int], now: datetime, steps: Steps) -> int:
     started = time.perf_counter()
     messages: list[FeedbackMessage] = []
     changed: list[SignalFeedback] = []  # rows that exist: written with an upsert
-    new: list[SignalFeedback] = []  # rows that do not yet: a plain insert
+    new: list[SignalFeedback] = []  # rows that do not yet, with a pause: a plain insert
+    first: list[FeedbackMessage] = []  # a first report without a pause: its row is a copy of the message
     written_for: list[tuple[SignalFeedback, FeedbackMessage]] = []
     for case_id, signal_id, partner_id, party_id, delivery_id in links:
         decision = decisions.get(case_id)
@@ -133,13 +134,19 @@ def _derive_steps(case_ids: list[int], now: datetime, steps: Steps) -> int:
             message.created_at = now
             messages.append(message)
             written_for.append((state, message))
-        (changed if known else new).append(state)
+        if known:
+            changed.append(state)
+        elif message is not None and state.pause_until is None and state.pause_from is None:
+            first.append(message)
+        else:
+            new.append(state)
     steps.seconds["decide"] = time.perf_counter() - started
     with steps.step("messages"):
         FeedbackMessage.objects.bulk_create(messages, batch_size=BATCH)
     for state, message in written_for:
         state.last_message_id = message.pk
     with steps.step("states"):
+        _copy_states(first)
         SignalFeedback.objects.bulk_create(new, batch_size=BATCH)
     SignalFeedback.objects.bulk_create(
         changed,
@@ -162,6 +169,23 @@ def _derive_steps(case_ids: list[int], now: datetime, steps: Steps) -> int:
     )
     _announce(message.partner_id for message in messages)
     return len(messages)
+
+
+def _copy_states(messages: list[FeedbackMessage]) -> None:
+    """The state rows of first reports without a pause, copied from their messages in the database
+    (one statement per batch instead of a model instance per signal: closing 20,000 cases at once)."""
+    states, sent = SignalFeedback._meta.db_table, FeedbackMessage._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(messages), BATCH):
+            ids = [message.pk for message in messages[start : start + BATCH]]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"INSERT INTO {states} (signal_id, partner_id, municipal_party_id, delivery_id, case_id, reported, "  # noqa: S608
+                "reason, reported_at, pause_basis, correcting, last_message_id, updated_at) "
+                "SELECT signal_id, partner_id, municipal_party_id, delivery_id, case_id, reported, reason, created_at, "
+                f"'', %s, id, created_at FROM {sent} WHERE id IN ({marks})",
+                [False, *ids],
+            )
 
 
 def _next_message(state: SignalFeedback, decision: _Decision, now: datetime) -> FeedbackMessage | None:

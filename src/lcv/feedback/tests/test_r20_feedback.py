@@ -189,3 +189,18 @@ def test_r20_closing_many_cases_in_one_action_gives_their_feedback(chain):
     assert "hulp geaccepteerd" in result.refused[reached.pk]
     assert FeedbackMessage.objects.filter(reported=Reported.NOT_PICKED_UP, reason=Reason.REPEATED).count() == 4
     assert Case.objects.filter(is_open=False, outcome=Outcome.REPEATED).count() == 4
+    # each signal's state row points at its message and says what it said
+    for message in FeedbackMessage.objects.filter(reason=Reason.REPEATED):
+        state = SignalFeedback.objects.get(signal_id=message.signal_id)
+        assert (state.last_message_id, state.reported, state.reason, state.case_id) == (
+            message.pk,
+            Reported.NOT_PICKED_UP,
+            Reason.REPEATED,
+            message.case_id,
+        )
+        assert (state.partner_id, state.delivery_id, state.pause_until, state.correcting) == (
+            chain.water.pk,
+            message.delivery_id,
+            None,
+            False,
+        )
