@@ -30,6 +30,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_dataset import database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lcv.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("LCV_DEMO", "false")
@@ -41,18 +44,6 @@ SIGNALS = 200  # the messages are about these signals, in turn
 
 def say(text: str) -> None:
     print(text, flush=True)
-
-
-def fresh_postgres_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def setup() -> tuple[object, list[object]]:
@@ -155,7 +146,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="lcv-bench-webhooks-"))
     os.environ["LCV_VAR_DIR"] = str(workdir / "var")
     os.environ["DATABASE_URL"] = POSTGRES_URL
-    fresh_postgres_database(POSTGRES_URL)
+    database(POSTGRES_URL, create=True, drop=True)
     import django
 
     django.setup()
@@ -223,7 +214,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        fresh_postgres_database(POSTGRES_URL, drop_only=True)
+        database(POSTGRES_URL, create=False, drop=True)
 
 
 if __name__ == "__main__":
