@@ -74,14 +74,15 @@ def on_outcome_changed(*, case_ids: Sequence[int], event: str, now: datetime | N
     """Derive the messages for these cases after `event`; returns how many were written."""
     now = now or timezone.now()
     written = 0
-    _serialise()
     step = _case_batch()
-    for start in range(0, len(case_ids), step):
-        chunk = list(case_ids[start : start + step])
-        if event == "reopen":
+    if event == "reopen":  # no message yet: the next outcome may correct what was said
+        for start in range(0, len(case_ids), step):
+            chunk = list(case_ids[start : start + step])
             SignalFeedback.objects.filter(case_id__in=chunk).exclude(last_message=None).update(correcting=True)
-            continue
-        written += _derive(chunk, now)
+        return 0
+    _serialise()  # only writers of messages wait for each other
+    for start in range(0, len(case_ids), step):
+        written += _derive(list(case_ids[start : start + step]), now)
     return written
 
 
