@@ -16,8 +16,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case as DbCase
-from django.db.models import DateField, Max, Min, QuerySet, Value, When
+from django.db import connection
+from django.db.models import DateField, F, Max, Min, QuerySet
+from django.db.models.expressions import RawSQL
 
 from lcv.cases.models import Case, CaseStatus, DueKind
 from lcv.core.calendar import add_working_days, is_working_day
@@ -98,45 +99,75 @@ def _days(first: datetime, last: datetime) -> list[date]:
     return [day + timedelta(days=n) for n in range((end - day).days + 1)]
 
 
-def _by_day(cases: QuerySet[Case], field: str, days: list[date], due_of_day: Callable[[date], date], kind: str) -> None:
-    """One statement: the deadline of each case from the local day of `field`, as a CASE over the
-    few days involved (the calendar is asked once per day, not once per case)."""
-    branches = []
+def by_day_sql(moment: str, days: list[date], due_of_day: Callable[[date], date]) -> tuple[str, list[object]]:
+    """The deadline from the local day of `moment` (an SQL expression) as one CASE over the few
+    days involved: the calendar is asked once per day, not once per case. NULL when `moment` is NULL
+    or on none of these days."""
+    adapt = connection.ops.adapt_datetimefield_value
+    branches: list[str] = []
+    params: list[object] = []
     for day in days:
         start, end = _day_bounds(day)
-        branches.append(When(**{f"{field}__gte": start, f"{field}__lt": end}, then=Value(due_of_day(day))))
-    cases.update(due_on=DbCase(*branches, output_field=DateField()), due_kind=kind)
+        branches.append(f"WHEN {moment} >= %s AND {moment} < %s THEN %s")
+        params += [adapt(start), adapt(end), connection.ops.adapt_datefield_value(due_of_day(day))]
+    if not branches:
+        return "NULL", []
+    return f"(CASE {' '.join(branches)} END)", params
+
+
+def running_sql(offer: str, urgent: str) -> tuple[str, str]:
+    """R15, R19 for an open case without action yet: the deadline that runs and its kind, as SQL
+    over its offer deadline and its urgent deadline (column names; `urgent` NULL when no urgent
+    term runs). The twin of the last lines of `due`; parameter-free, so the columns come from a
+    subquery that computed them with `by_day_sql`."""
+    urgent_first = f"{urgent} IS NOT NULL AND {urgent} <= {offer}"
+    return (
+        f"(CASE WHEN {urgent_first} THEN {urgent} ELSE {offer} END)",
+        f"(CASE WHEN {urgent_first} THEN '{DueKind.URGENT.value}' ELSE '{DueKind.FIRST_ACTION.value}' END)",
+    )
+
+
+def days_of(*spans: tuple[datetime | None, datetime | None]) -> list[date]:
+    """The local days of these (first, last) spans, in order (a span without a first is empty)."""
+    days: set[date] = set()
+    for first, last in spans:
+        if first is not None and last is not None:
+            days.update(_days(first, last))
+    return sorted(days)
 
 
 def refresh(cases: QuerySet[Case]) -> None:
     """Store the running deadline of these cases in a few statements whatever their number.
 
-    The usual case at grouping (open, no action yet, help not accepted) is set in the database:
-    the 4-week term from the first signal's day, then the 3-working-day term where that ends
-    earlier. The few others are computed one by one with `due`."""
+    The usual case at grouping (open, no action yet, help not accepted) is set in one statement by
+    `by_day_sql` and `running_sql` (grouping sets new cases' deadlines with the same two); the few
+    others are computed one by one with `due`."""
     usual = cases.filter(
         is_open=True, first_action_at__isnull=True, status__in=[CaseStatus.NEW, CaseStatus.IN_PROGRESS]
     )
-    span = usual.aggregate(first=Min("first_received_at"), last=Max("first_received_at"))
-    if span["first"] is not None:
-        _by_day(usual, "first_received_at", _days(span["first"], span["last"]), offer_due, DueKind.FIRST_ACTION)
-    urgent = usual.filter(urgent_since__isnull=False)
-    span = urgent.aggregate(first=Min("urgent_since"), last=Max("urgent_since"))
-    if span["first"] is not None:
-        days = _days(span["first"], span["last"])
-        urgent_cases = list(urgent.values_list("pk", "urgent_since", "due_on"))
-        earlier = [
-            pk
-            for pk, since, offer in urgent_cases
-            if since is not None and (offer is None or urgent_due(local_date(since)) <= offer)
-        ]
-        for start in range(0, len(earlier), CHUNK):
-            _by_day(
-                Case.objects.filter(pk__in=earlier[start : start + CHUNK]),
-                "urgent_since",
-                days,
-                urgent_due,
-                DueKind.URGENT,
+    span = usual.aggregate(
+        first=Min("first_received_at"),
+        last=Max("first_received_at"),
+        since=Min("urgent_since"),
+        until=Max("urgent_since"),
+    )
+    days = days_of((span["first"], span["last"]), (span["since"], span["until"]))
+    if days:
+        table = Case._meta.db_table
+        offer, offer_params = by_day_sql(f'"{table}"."first_received_at"', days, offer_due)
+        urgent, urgent_params = by_day_sql(f'"{table}"."urgent_since"', days, urgent_due)
+        named = usual.annotate(
+            case_pk=F("pk"),
+            offer_on=RawSQL(offer, offer_params, output_field=DateField()),  # noqa: S611 - built by by_day_sql
+            urgent_on=RawSQL(urgent, urgent_params, output_field=DateField()),  # noqa: S611 - built by by_day_sql
+        )
+        subquery, params = named.values("case_pk", "offer_on", "urgent_on").query.sql_with_params()
+        due_on, kind = running_sql("q.offer_on", "q.urgent_on")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET due_on = {due_on}, due_kind = {kind} "  # noqa: S608 - built above
+                f"FROM ({subquery}) q WHERE {table}.id = q.case_pk",
+                params,
             )
     others = cases.exclude(pk__in=usual.values("pk"))
     groups: dict[tuple[date | None, str], list[int]] = defaultdict(list)

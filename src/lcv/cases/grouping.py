@@ -30,8 +30,10 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
+from lcv.cases import priority
 from lcv.cases.models import Case, CaseEvent, CasePerson, CaseSignal, GroupedDelivery
 from lcv.core.timing import Steps
 from lcv.signals.models import Delivery, DeliveryStatus, Signal
@@ -48,6 +50,7 @@ EVENT = CaseEvent._meta.db_table
 EARLIER_PERIOD = timedelta(days=183)
 # any constant: the key of the PostgreSQL advisory lock that serialises grouping runs
 LOCK_KEY = 7_411_180
+RUN_WORK_MEM = "64MB"
 
 
 def addition_key(addition: str) -> str:
@@ -88,12 +91,17 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+                # a run's sorts and hashes span the month's signals: in memory rather than on disk; and
+                # no JIT, whose compiling of these wide statements costs more than it saves
+                cursor.execute(f"SET LOCAL work_mem = '{RUN_WORK_MEM}'")
+                cursor.execute("SET LOCAL jit = off")
             deliveries = _in(sorted(set(delivery_ids)))
-            brp = brp_check.initial_status_sql("s")
-            since = connection.ops.adapt_datetimefield_value(now - EARLIER_PERIOD)
-            new_cases = steps.run("open", _open_cases, cursor, deliveries, stamp, brp, since)
+            # cases made by this run have higher ids: only runs make cases, and they take turns
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASE}")
+            made_before = int(cursor.fetchone()[0])
+            new_cases = steps.run("open", _open_cases, cursor, deliveries, now, stamp)
             steps.run("analyze", _analyze, cursor, new_cases, CASE)
-            steps.run("persons", _persons, cursor, deliveries, brp)
+            steps.run("persons", _persons, cursor, deliveries, brp_check.initial_status_sql("s"))
             steps.run("analyze persons", _analyze, cursor, new_cases, PERSON)
             linked = steps.run("link", _link, cursor, deliveries, stamp)
             steps.run("analyze links", _analyze, cursor, linked, LINK)
@@ -101,16 +109,17 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             if not linked:
                 return Grouped(new_cases, 0, 0)
             _back_to_the_check(cursor, deliveries)
-            affected = (
+            earlier = (
                 f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
-                f"WHERE s.delivery_id IN ({deliveries})"
+                f"WHERE s.delivery_id IN ({deliveries}) AND l.case_id <= {made_before}"
             )
-            steps.run("aggregate", _aggregate, cursor, affected, stamp, _entry_sql(now))
+            steps.run("aggregate", _aggregate, cursor, earlier, now, stamp)
             steps.run("history", _history, cursor, deliveries, stamp)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
-        steps.run("trays", triage.sort_into_trays, cases)
-        steps.run("deadlines", deadlines.refresh, cases)
+        # the cases made by this run got their tray and deadline when they were made
+        steps.run("trays", triage.sort_into_trays, cases.filter(pk__lte=made_before), today=timezone.localdate(now))
+        steps.run("deadlines", deadlines.refresh, cases.filter(pk__lte=made_before))
         for party_id in brp_check.waiting_parties(cases):
             transaction.on_commit(lambda party_id=party_id: brp_check_party_task.enqueue(party_id))  # type: ignore[misc]
         committing = time.perf_counter()
@@ -151,34 +160,78 @@ def _same_household(case: str) -> str:
     )
 
 
-def _open_cases(cursor: object, deliveries: str, now: object, brp: str, since: object) -> int:
-    """Step 1: a case for every household of these signals that has no open case, with its BRP
-    status (`brp`: an SQL expression) and the number of cases at the address closed since `since`
-    (R18, "eerder gesignaleerd"). A concurrent run that made the same case first wins; this one
-    then does nothing for it (ON CONFLICT)."""
-    akey = _addition_sql("s")
+def _open_cases(cursor: object, deliveries: str, now: datetime, stamp: object) -> int:
+    """Step 1: a case for every household of these signals that has no open case, made complete at
+    once (a row written once is cheaper than a row written and updated three times): the counters
+    and flags of its signals (`_aggregates`), the BRP status, the number of cases at the address
+    closed in the past 6 months (R18, "eerder gesignaleerd"), the matching moment, the score, the
+    tray and the deadline. A concurrent run that made the same case first wins; this one then does
+    nothing for it (ON CONFLICT), and the later steps treat that case as an earlier one."""
+    from lcv.cases import brp_check, deadlines, triage
+
+    adapt = connection.ops.adapt_datetimefield_value
+    source = (
+        f"{SIGNAL} s WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household('c')})"
+    )
+    keys = [
+        ("party", "s.municipal_party_id"),
+        ("postcode", "s.postcode"),
+        ("house_number", "s.house_number"),
+        ("akey", _addition_sql("s")),
+    ]
+    extra = [
+        ("municipality", "MIN(s.municipality_id)", "MIN"),
+        ("addition", "MIN(s.house_number_addition)", "MIN"),
+        ("street", "MAX(s.street)", "MAX"),
+        ("city", "MAX(s.city)", "MAX"),
+        ("brp", f"MAX({brp_check.initial_status_sql('s')})", "MAX"),
+    ]
+    signals = Signal.objects.filter(delivery_id__in=[int(i) for i in deliveries.split(", ")])
+    parties = set(signals.values_list("municipal_party_id", flat=True).distinct())
+    span = signals.aggregate(first=Min("received_at"), last=Max("received_at"))
+    if not parties or span["first"] is None:
+        return 0
+    days = deadlines.days_of((span["first"], span["last"]))
+    offer, offer_params = deadlines.by_day_sql("g.first", days, deadlines.offer_due)
+    urgent, urgent_params = deadlines.by_day_sql("g.urgent", days, deadlines.urgent_due)
+    due_on, kind = deadlines.running_sql("a.offer_on", "a.urgent_on")
+    choice = triage.tray_choice(parties, timezone.localdate(now), _inputs("g", threatening="FALSE"), "g.party")
+    entry, entry_params = _entry_sql(now, party="a.party", threatening="FALSE", entered=None)
+    index, index_params = (choice.index, choice.params) if choice else ("0", [])
+    # VALUES (0, 0, NULL): a join that finds no tray
+    mapping = choice.mapping if choice else "(0, 0, CAST(NULL AS INTEGER))"
+    score = priority.score_sql_per_party(_inputs("a", threatening="FALSE"), "a.party")
+    # MATERIALIZED: each household's figures, earlier cases and tray rule are computed once (inlined,
+    # PostgreSQL evaluated the count of earlier cases twice and the rule index once per tray)
     cursor.execute(  # type: ignore[attr-defined]
         f"""
+        WITH a AS MATERIALIZED (
+            SELECT g.*, {offer} AS offer_on, {urgent} AS urgent_on,
+                (SELECT COUNT(*) FROM {CASE} e WHERE e.municipal_party_id = g.party AND e.postcode = g.postcode
+                   AND e.house_number = g.house_number AND e.addition_key = g.akey AND NOT e.is_open
+                   AND e.closed_at >= %s) AS earlier,
+                {index} AS rule_index
+            FROM ({_aggregates(keys, source, extra)}) g
+        )
         INSERT INTO {CASE} (municipal_party_id, municipality_id, postcode, house_number, addition_key,
-            house_number_addition, street, city, opened_at, first_received_at, last_signal_at, brp_status,
-            earlier_cases)
-        SELECT g.party, g.municipality, g.postcode, g.house_number, g.akey, g.addition, g.street, g.city, %s,
-            g.first, g.last, g.brp,
-            (SELECT COUNT(*) FROM {CASE} e WHERE e.municipal_party_id = g.party AND e.postcode = g.postcode
-               AND e.house_number = g.house_number AND e.addition_key = g.akey AND NOT e.is_open
-               AND e.closed_at >= %s)
-        FROM (
-            SELECT s.municipal_party_id AS party, MIN(s.municipality_id) AS municipality, s.postcode,
-                s.house_number, {akey} AS akey, MIN(s.house_number_addition) AS addition, MAX(s.street) AS street,
-                MAX(s.city) AS city, MIN(s.received_at) AS first, MAX(s.received_at) AS last, MAX({brp}) AS brp
-            FROM {SIGNAL} s
-            WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household("c")})
-            GROUP BY s.municipal_party_id, s.postcode, s.house_number, {akey}
-        ) g
-        ORDER BY g.party, g.postcode, g.house_number, g.akey
+            house_number_addition, street, city, opened_at, brp_status, earlier_cases, {_COUNTER_COLUMNS},
+            urgent_since, touched_at, enters_at, score, tray_id, due_on, due_kind)
+        SELECT a.party, a.municipality, a.postcode, a.house_number, a.akey, a.addition, a.street, a.city, %s,
+            a.brp, a.earlier, {_counter_values("a")}, a.urgent, %s, {entry}, {score}, m.column3, {due_on}, {kind}
+        FROM a LEFT JOIN (VALUES {mapping}) m ON m.column1 = a.party AND m.column2 = a.rule_index
+        WHERE 1 = 1
+        ORDER BY a.party, a.postcode, a.house_number, a.akey
         ON CONFLICT DO NOTHING
         """,
-        [now, since],
+        [
+            *offer_params,
+            *urgent_params,
+            adapt(now - EARLIER_PERIOD),
+            *index_params,
+            stamp,
+            stamp,
+            *entry_params,
+        ],
     )
     return max(cursor.rowcount, 0)  # type: ignore[attr-defined]
 
@@ -243,85 +296,120 @@ def _flag(condition: str) -> str:
     return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _entry_sql(now: datetime) -> tuple[str, list[object]]:
-    """R18, R15: the matching moment as SQL over the case and its aggregates `a`: urgent signals or a
-    threatening situation enter now; an entered case keeps its moment; else the party's moment."""
+def _aggregates(keys: list[tuple[str, str]], source: str, extra: list[tuple[str, str, str]] = ()) -> str:  # type: ignore[assignment]
+    """The counters and flags of the signals of `source` (an SQL FROM clause over signals `s`) per
+    key: `keys` are (name, expression), `extra` are (name, aggregate over s, aggregate of those).
+    A claim (one partner's customer number and type; without a number, the signal itself) counts
+    once, at its highest amount."""
+    claim = "CASE WHEN s.customer_number = '' THEN CAST(s.id AS TEXT) ELSE s.customer_number END"
+    names = ", ".join(f"q.{name}" for name, _expression in keys)
+    return f"""
+        SELECT {names}, SUM(q.n) AS n, COUNT(*) AS claims, MAX(q.housing) AS housing, MAX(q.water) AS water,
+            MAX(q.energy) AS energy, MAX(q.health) AS health, CAST(ROUND(SUM(q.amount)) AS INTEGER) AS euros,
+            MAX(q.days) AS days, MAX(q.crisis) AS crisis, MAX(q.shut_off) AS shut_off,
+            MAX(q.end_of_supply) AS end_of_supply, MAX(q.warm) AS warm, MAX(q.youngest) AS youngest,
+            MIN(q.first) AS first, MAX(q.last) AS last, MIN(q.urgent) AS urgent
+            {"".join(f", {outer}(q.{name}) AS {name}" for name, _inner, outer in extra)}
+        FROM (
+            SELECT {", ".join(f"{expression} AS {name}" for name, expression in keys)},
+                COUNT(*) AS n, MAX(s.amount) AS amount,
+                {_flag("s.signal_type = 'rent'")} AS housing, {_flag("s.signal_type = 'water'")} AS water,
+                {_flag("s.signal_type IN ('electricity', 'gas', 'heat')")} AS energy,
+                {_flag("s.signal_type = 'health_insurance'")} AS health,
+                MAX(s.days_in_arrears) AS days, {_flag("s.crisis")} AS crisis,
+                {_flag("s.kind = 'shut_off'")} AS shut_off, {_flag("s.kind = 'end_of_supply'")} AS end_of_supply,
+                {_flag("s.warm_transfer")} AS warm, MAX(s.birth_date) AS youngest,
+                MIN(s.received_at) AS first, MAX(s.received_at) AS last,
+                MIN(CASE WHEN s.crisis OR s.kind = 'shut_off' THEN s.received_at END) AS urgent
+                {"".join(f", {inner} AS {name}" for name, inner, _outer in extra)}
+            FROM {source}
+            GROUP BY {", ".join(expression for _name, expression in keys)}, COALESCE(s.partner_id, 0),
+                s.signal_type, {claim}
+        ) q
+        GROUP BY {names}
+    """
+
+
+# the columns the aggregates fill, and their values from aggregates `a` (`_counter_values`)
+_COUNTER_COLUMNS = (
+    "signal_count, claim_count, has_housing, has_water, has_energy, has_health_insurance, sector_count, "
+    "total_euros, max_days_in_arrears, crisis, shut_off, end_of_supply, warm_transfer, youngest_birth_date, "
+    "first_received_at, last_signal_at"
+)
+
+
+def _counter_values(a: str) -> str:
+    return (
+        f"{a}.n, {a}.claims, ({a}.housing = 1), ({a}.water = 1), ({a}.energy = 1), ({a}.health = 1), "
+        f"{a}.housing + {a}.water + {a}.energy + {a}.health, {a}.euros, {a}.days, ({a}.crisis = 1), "
+        f"({a}.shut_off = 1), ({a}.end_of_supply = 1), ({a}.warm = 1), {a}.youngest, {a}.first, {a}.last"
+    )
+
+
+def _inputs(a: str, *, threatening: str, earlier: str | None = None) -> dict[str, str]:
+    """The aggregates `a` as the inputs of the score (priority.py) and the triage rules (triage.py)."""
+    return {
+        "claims": f"{a}.claims",
+        "sectors": f"({a}.housing + {a}.water + {a}.energy + {a}.health)",
+        "crisis": f"({a}.crisis = 1)",
+        "threatening": threatening,
+        "shut_off": f"({a}.shut_off = 1)",
+        "end_of_supply": f"({a}.end_of_supply = 1)",
+        "euros": f"{a}.euros",
+        "days": f"{a}.days",
+        "earlier": earlier or f"{a}.earlier",
+        "housing": f"({a}.housing = 1)",
+        "water": f"({a}.water = 1)",
+        "energy": f"({a}.energy = 1)",
+        "health_insurance": f"({a}.health = 1)",
+        "youngest": f"{a}.youngest",
+        "postcode": f"{a}.postcode",
+    }
+
+
+def _entry_sql(now: datetime, *, party: str, threatening: str, entered: str | None) -> tuple[str, list[object]]:
+    """R18, R15: the matching moment as SQL over aggregates `a`: urgent signals or a threatening
+    situation enter now; an entered case keeps its moment (`entered`: its column, None for a case
+    being made); else the party's moment."""
     from lcv.cases.matching import entry_moments
 
     default, others = entry_moments(now)
     adapt = connection.ops.adapt_datetimefield_value
-    urgent = f"(a.crisis = 1 OR a.shut_off = 1 OR a.end_of_supply = 1 OR a.warm = 1 OR {CASE}.threatening)"
-    sql = f"CASE WHEN {urgent} AND ({CASE}.enters_at IS NULL OR {CASE}.enters_at > %s) THEN %s "
-    params: list[object] = [adapt(now), adapt(now)]
-    sql += f"WHEN {CASE}.enters_at IS NOT NULL THEN {CASE}.enters_at "
+    urgent = f"(a.crisis = 1 OR a.shut_off = 1 OR a.end_of_supply = 1 OR a.warm = 1 OR {threatening})"
+    if entered is None:
+        sql = f"CASE WHEN {urgent} THEN %s "
+        params: list[object] = [adapt(now)]
+    else:
+        sql = f"CASE WHEN {urgent} AND ({entered} IS NULL OR {entered} > %s) THEN %s "
+        sql += f"WHEN {entered} IS NOT NULL THEN {entered} "
+        params = [adapt(now), adapt(now)]
     for moment, parties in others.items():
-        sql += f"WHEN {CASE}.municipal_party_id IN ({_in(parties)}) THEN %s "
+        sql += f"WHEN {party} IN ({_in(parties)}) THEN %s "
         params.append(adapt(moment))
     return sql + "ELSE %s END", [*params, adapt(default)]
 
 
-def _score_sql() -> str:
-    """R18: the score from the aggregates about to be stored (priority.py's one formula)."""
-    from lcv.cases.priority import score_sql_per_party
-
-    inputs = {
-        "claims": "a.claims",
-        "sectors": "(a.housing + a.water + a.energy + a.health)",
-        "crisis": "(a.crisis = 1)",
-        "threatening": f"{CASE}.threatening",
-        "shut_off": "(a.shut_off = 1)",
-        "end_of_supply": "(a.end_of_supply = 1)",
-        "euros": "a.euros",
-        "days": "a.days",
-        "earlier": f"{CASE}.earlier_cases",
-    }
-    return score_sql_per_party(inputs, f"{CASE}.municipal_party_id")
-
-
-def _aggregate(cursor: object, affected: str, now: object, entry: tuple[str, list[object]]) -> None:
-    """Step 4: the counters and flags of the affected cases, from all their signals. A claim (one
-    partner's customer number and type; without a number, the signal itself) counts once, at its
-    highest amount."""
-    claim = "CASE WHEN s.customer_number = '' THEN CAST(s.id AS TEXT) ELSE s.customer_number END"
+def _aggregate(cursor: object, affected: str, now: datetime, stamp: object) -> None:
+    """Step 4: the counters and flags of the cases made earlier that got signals in this run, from
+    all their signals, and their score and matching moment."""
+    entry, entry_params = _entry_sql(
+        now, party=f"{CASE}.municipal_party_id", threatening=f"{CASE}.threatening", entered=f"{CASE}.enters_at"
+    )
+    inputs = _inputs("a", threatening=f"{CASE}.threatening", earlier=f"{CASE}.earlier_cases")
+    source = f"{LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id WHERE l.case_id IN ({affected})"
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         UPDATE {CASE} SET
-            signal_count = a.n, claim_count = a.claims,
-            has_housing = (a.housing = 1), has_water = (a.water = 1), has_energy = (a.energy = 1),
-            has_health_insurance = (a.health = 1), sector_count = a.housing + a.water + a.energy + a.health,
-            total_euros = a.euros, max_days_in_arrears = a.days,
-            crisis = (a.crisis = 1), shut_off = (a.shut_off = 1), end_of_supply = (a.end_of_supply = 1),
-            warm_transfer = (a.warm = 1), youngest_birth_date = a.youngest,
-            first_received_at = a.first, last_signal_at = a.last, touched_at = %s,
+            ({_COUNTER_COLUMNS}) = ({_counter_values("a")}),
+            touched_at = %s,
             urgent_since = CASE WHEN {CASE}.urgent_since IS NULL OR {CASE}.urgent_since > a.urgent
                 THEN a.urgent ELSE {CASE}.urgent_since END,
-            enters_at = {entry[0]},
-            score = {_score_sql()}
-        FROM (
-            SELECT q.case_id, SUM(q.n) AS n, COUNT(*) AS claims, MAX(q.housing) AS housing, MAX(q.water) AS water,
-                MAX(q.energy) AS energy, MAX(q.health) AS health, CAST(ROUND(SUM(q.amount)) AS INTEGER) AS euros,
-                MAX(q.days) AS days, MAX(q.crisis) AS crisis, MAX(q.shut_off) AS shut_off,
-                MAX(q.end_of_supply) AS end_of_supply, MAX(q.warm) AS warm, MAX(q.youngest) AS youngest,
-                MIN(q.first) AS first, MAX(q.last) AS last, MIN(q.urgent) AS urgent
-            FROM (
-                SELECT l.case_id, COUNT(*) AS n, MAX(s.amount) AS amount,
-                    {_flag("s.signal_type = 'rent'")} AS housing, {_flag("s.signal_type = 'water'")} AS water,
-                    {_flag("s.signal_type IN ('electricity', 'gas', 'heat')")} AS energy,
-                    {_flag("s.signal_type = 'health_insurance'")} AS health,
-                    MAX(s.days_in_arrears) AS days, {_flag("s.crisis")} AS crisis,
-                    {_flag("s.kind = 'shut_off'")} AS shut_off, {_flag("s.kind = 'end_of_supply'")} AS end_of_supply,
-                    {_flag("s.warm_transfer")} AS warm, MAX(s.birth_date) AS youngest,
-                    MIN(s.received_at) AS first, MAX(s.received_at) AS last,
-                    MIN(CASE WHEN s.crisis OR s.kind = 'shut_off' THEN s.received_at END) AS urgent
-                FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
-                WHERE l.case_id IN ({affected})
-                GROUP BY l.case_id, COALESCE(s.partner_id, 0), s.signal_type, {claim}
-            ) q
-            GROUP BY q.case_id
-        ) a
+            enters_at = {entry},
+            score = {priority.score_sql_per_party(inputs, f"{CASE}.municipal_party_id")}
+        FROM ({_aggregates([("case_id", "l.case_id")], source)}) a
         WHERE {CASE}.id = a.case_id
         """,
-        [now, *entry[1]],
+        [stamp, *entry_params],
     )
 
 

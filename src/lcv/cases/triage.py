@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Case as DbCase
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from lcv.cases.models import Approach, Case, CaseStatus, Tray, TriageRule
@@ -42,26 +43,50 @@ def _years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def condition(rule: TriageRule, today: date) -> Q:
-    """The rule as a database condition on cases (empty conditions are not checked)."""
-    q = Q()
+_TABLE = Case._meta.db_table
+# the inputs of the rule conditions on a stored case; grouping passes the aggregates it is about to
+# store (the flags as conditions)
+COLUMNS = {
+    "sectors": f'"{_TABLE}"."sector_count"',
+    "crisis": f'"{_TABLE}"."crisis"',
+    "shut_off": f'"{_TABLE}"."shut_off"',
+    "threatening": f'"{_TABLE}"."threatening"',
+    "housing": f'"{_TABLE}"."has_housing"',
+    "water": f'"{_TABLE}"."has_water"',
+    "energy": f'"{_TABLE}"."has_energy"',
+    "health_insurance": f'"{_TABLE}"."has_health_insurance"',
+    "euros": f'"{_TABLE}"."total_euros"',
+    "youngest": f'"{_TABLE}"."youngest_birth_date"',
+    "postcode": f'"{_TABLE}"."postcode"',
+}
+
+
+def condition_sql(rule: TriageRule, today: date, inputs: dict[str, str]) -> tuple[str, list[object]]:
+    """The rule as one SQL condition over `inputs` (empty conditions are not checked), with its
+    parameters. The one definition of what a rule means: grouping and re-sorting both use it."""
+    parts: list[str] = []
+    params: list[object] = []
     if rule.multiple is not None:
-        q &= Q(sector_count__gte=2) if rule.multiple else Q(sector_count__lt=2)
+        parts.append(f"{inputs['sectors']} {'>=' if rule.multiple else '<'} 2")
     if rule.urgent is not None:
-        urgent = Q(crisis=True) | Q(shut_off=True) | Q(threatening=True)
-        q &= urgent if rule.urgent else ~urgent
+        urgent = f"({inputs['crisis']} OR {inputs['shut_off']} OR {inputs['threatening']})"
+        parts.append(urgent if rule.urgent else f"NOT {urgent}")
     if rule.sector:
-        q &= Q(**{SECTOR_FIELDS[rule.sector]: True})
+        parts.append(inputs[rule.sector])  # the inputs are named by sector
     if rule.amount_above is not None:
-        q &= Q(total_euros__gt=rule.amount_above)
+        parts.append(f"{inputs['euros']} > %s")
+        params.append(int(rule.amount_above))
     if rule.under_27 is not None:
-        young = Q(youngest_birth_date__gt=_years_ago(today, 27))
-        q &= young if rule.under_27 else ~young
+        young = f"({inputs['youngest']} IS NOT NULL AND {inputs['youngest']} > %s)"
+        parts.append(young if rule.under_27 else f"NOT {young}")
+        params.append(connection.ops.adapt_datefield_value(_years_ago(today, 27)))
     if rule.postcode_from is not None:
-        q &= Q(postcode__gte=f"{rule.postcode_from:04d}")
+        parts.append(f"{inputs['postcode']} >= %s")
+        params.append(f"{rule.postcode_from:04d}")
     if rule.postcode_to is not None:
-        q &= Q(postcode__lt=f"{rule.postcode_to + 1:04d}")
-    return q
+        parts.append(f"{inputs['postcode']} < %s")
+        params.append(f"{rule.postcode_to + 1:04d}")
+    return "(" + (" AND ".join(parts) or "1 = 1") + ")", params
 
 
 @transaction.atomic
@@ -99,55 +124,78 @@ def default_trays_of(party_ids: Iterable[int]) -> dict[int, list[Tray]]:
 RULE_FIELDS = ("multiple", "urgent", "sector", "amount_above", "under_27", "postcode_from", "postcode_to")
 
 
+@dataclass(frozen=True)
+class TrayChoice:
+    """The tray of an untouched case as SQL: `index` (over the inputs, with `params`) is the position
+    of the first rule of its party that fits it; `mapping`, a VALUES list of (party, position, tray),
+    gives the tray (position = number of rules: the party's last tray)."""
+
+    index: str
+    params: list[object]
+    mapping: str
+
+
+def tray_choice(party_ids: Iterable[int], today: date, inputs: dict[str, str], party: str) -> TrayChoice | None:
+    """The tray choice for cases of these parties (parties without trays get the defaults).
+
+    Parties whose rules have the same conditions in the same order (most keep the defaults) share
+    one branch of `index`; the tray per party comes from the small mapping."""
+    trays = default_trays_of(party_ids)
+    rules: dict[int, list[TriageRule]] = defaultdict(list)
+    for rule in TriageRule.objects.filter(municipal_party_id__in=trays).order_by(
+        "municipal_party_id", "position", "pk"
+    ):
+        rules[rule.municipal_party_id].append(rule)
+    shapes: dict[tuple[tuple[object, ...], ...], list[int]] = defaultdict(list)
+    for party_id, found in trays.items():
+        if found:
+            shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party_id])].append(party_id)
+    if not shapes:
+        return None
+    branches: list[str] = []
+    params: list[object] = []
+    mapping: list[str] = []
+    for shape, parties in shapes.items():
+        first = rules[parties[0]]
+        whens = []
+        for n, rule in enumerate(first):
+            sql, rule_params = condition_sql(rule, today, inputs)
+            whens.append(f"WHEN {sql} THEN {n}")
+            params += rule_params
+        index = f"(CASE {' '.join(whens)} ELSE {len(shape)} END)" if whens else "0"
+        branches.append(f"WHEN {party} IN ({', '.join(str(int(p)) for p in parties)}) THEN {index}")
+        mapping += [
+            f"({int(p)}, {n}, {int(rules[p][n].tray_id if n < len(shape) else trays[p][-1].pk)})"
+            for p in parties
+            for n in range(len(shape) + 1)
+        ]
+    # the parameters of a branch's conditions follow its party list, which has none
+    return TrayChoice(f"(CASE {' '.join(branches)} END)", params, ", ".join(mapping))
+
+
 def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None:
     """Put the untouched cases among these into the tray of the first rule that fits them (none
-    fits: the party's last tray).
-
-    One statement for all parties whose rules have the same conditions in the same order (most keep
-    the defaults): the database picks the index of the first fitting rule per case, and the tray of
-    that index per party comes from a small joined mapping."""
+    fits: the party's last tray), in one statement for all parties."""
     today = today or date.today()
     untouched = cases.filter(status=CaseStatus.NEW, handler__isnull=True, is_open=True)
     party_ids = set(untouched.values_list("municipal_party_id", flat=True).distinct())
     if not party_ids:
         return
-    trays = default_trays_of(party_ids)
-    rules: dict[int, list[TriageRule]] = defaultdict(list)
-    for rule in TriageRule.objects.filter(municipal_party_id__in=party_ids).order_by(
-        "municipal_party_id", "position", "pk"
-    ):
-        rules[rule.municipal_party_id].append(rule)
-    shapes: dict[tuple[tuple[object, ...], ...], list[int]] = defaultdict(list)
-    for party in party_ids:
-        if trays[party]:
-            shapes[tuple(tuple(getattr(rule, f) for f in RULE_FIELDS) for rule in rules[party])].append(party)
-    for shape, parties in shapes.items():
-        first = rules[parties[0]]
-        index = DbCase(
-            *(When(condition(rule, today), then=Value(n)) for n, rule in enumerate(first)),
-            default=Value(len(shape)),
-            output_field=IntegerField(),
-        )
-        mapping = {
-            (party, n): (rules[party][n].tray_id if n < len(shape) else trays[party][-1].pk)
-            for party in parties
-            for n in range(len(shape) + 1)
-        }
-        _assign(untouched.filter(municipal_party_id__in=parties).annotate(rule_index=index), mapping)
-
-
-def _assign(cases: QuerySet[Case], tray_of: dict[tuple[int, int], int]) -> None:
-    """One UPDATE: each case into the tray given for (its party, its `rule_index`)."""
-    named = cases.annotate(case_pk=F("pk"), party_pk=F("municipal_party_id"))
+    choice = tray_choice(party_ids, today, COLUMNS, f'"{_TABLE}"."municipal_party_id"')
+    if choice is None:
+        return
+    named = untouched.annotate(
+        case_pk=F("pk"),
+        party_pk=F("municipal_party_id"),
+        rule_index=RawSQL(choice.index, choice.params, output_field=IntegerField()),  # noqa: S611 - built by tray_choice
+    )
     subquery, params = named.values("case_pk", "party_pk", "rule_index").query.sql_with_params()
     # a VALUES list (its columns are column1..3 on both databases); with a UNION ALL of a SELECT per
     # row this step took 5.5-7.2 s for 150,000 signals, with VALUES 4.6 s (bench_cases.py)
-    mapping = ", ".join(f"({int(party)}, {int(n)}, {int(tray)})" for (party, n), tray in tray_of.items())
-    table = Case._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET tray_id = m.column3 FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
-            f"JOIN (VALUES {mapping}) m ON m.column1 = q.party_pk AND m.column2 = q.rule_index "
-            f"WHERE {table}.id = q.case_pk",
+            f"UPDATE {_TABLE} SET tray_id = m.column3 FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
+            f"JOIN (VALUES {choice.mapping}) m ON m.column1 = q.party_pk AND m.column2 = q.rule_index "
+            f"WHERE {_TABLE}.id = q.case_pk",
             params,
         )
