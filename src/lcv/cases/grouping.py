@@ -114,7 +114,7 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
                 f"WHERE s.delivery_id IN ({deliveries}) AND l.case_id <= {made_before}"
             )
             steps.run("aggregate", _aggregate, cursor, earlier, now, stamp)
-            steps.run("history", _history, cursor, deliveries, stamp)
+            steps.run("history", _history, cursor, deliveries, stamp, made_before)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
         # the cases made by this run got their tray and deadline when they were made
@@ -391,12 +391,14 @@ def _entry_sql(now: datetime, *, party: str, threatening: str, entered: str | No
 
 def _aggregate(cursor: object, affected: str, now: datetime, stamp: object) -> None:
     """Step 4: the counters and flags of the cases made earlier that got signals in this run, from
-    all their signals, and their score and matching moment."""
+    all their signals, and their score and matching moment. News (a new signal that was not quiet)
+    on a case made before this run is marked for its handler."""
     entry, entry_params = _entry_sql(
         now, party=f"{CASE}.municipal_party_id", threatening=f"{CASE}.threatening", entered=f"{CASE}.enters_at"
     )
     inputs = _inputs("a", threatening=f"{CASE}.threatening", earlier=f"{CASE}.earlier_cases")
     source = f"{LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id WHERE l.case_id IN ({affected})"
+    news = [("news", "MAX(CASE WHEN l.joined_at = %s AND NOT l.quiet THEN 1 ELSE 0 END)", "MAX")]
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         UPDATE {CASE} SET
@@ -405,17 +407,27 @@ def _aggregate(cursor: object, affected: str, now: datetime, stamp: object) -> N
             urgent_since = CASE WHEN {CASE}.urgent_since IS NULL OR {CASE}.urgent_since > a.urgent
                 THEN a.urgent ELSE {CASE}.urgent_since END,
             enters_at = {entry},
-            score = {priority.score_sql_per_party(inputs, f"{CASE}.municipal_party_id")}
-        FROM ({_aggregates([("case_id", "l.case_id")], source)}) a
+            score = {priority.score_sql_per_party(inputs, f"{CASE}.municipal_party_id")},
+            has_news = CASE WHEN a.news = 1 AND {CASE}.opened_at < %s THEN TRUE ELSE {CASE}.has_news END
+        FROM ({_aggregates([("case_id", "l.case_id")], source, news)}) a
         WHERE {CASE}.id = a.case_id
         """,
-        [stamp, *entry_params],
+        [stamp, *entry_params, stamp, stamp],
     )
 
 
-def _history(cursor: object, deliveries: str, now: object) -> None:
-    """Step 5a: one history row per case for this run: opened, updated quietly, or news. News on a
-    case made earlier is marked for its handler."""
+def _history(cursor: object, deliveries: str, now: object, made_before: int) -> None:
+    """Step 5: one history row per case for this run: opened (the cases this run made, read from
+    themselves), updated quietly, or news (cases made earlier, from their new links)."""
+    cursor.execute(  # type: ignore[attr-defined]
+        f"""
+        INSERT INTO {EVENT} (case_id, at, event, from_status, to_status, detail)
+        SELECT c.id, %s, 'opened', '', c.status, CAST(c.signal_count AS TEXT)
+        FROM {CASE} c WHERE c.id > {int(made_before)} AND c.opened_at = %s
+        ORDER BY c.id
+        """,
+        [now, now],
+    )
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO {EVENT} (case_id, at, event, from_status, to_status, detail)
@@ -424,20 +436,10 @@ def _history(cursor: object, deliveries: str, now: object) -> None:
                  ELSE 'news' END,
             '', c.status, CAST(COUNT(*) AS TEXT)
         FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id JOIN {CASE} c ON c.id = l.case_id
-        WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s
+        WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s AND l.case_id <= {int(made_before)}
         GROUP BY l.case_id, c.opened_at, c.status
         """,
         [now, now, now],
-    )
-    cursor.execute(  # type: ignore[attr-defined]
-        f"""
-        UPDATE {CASE} SET has_news = TRUE
-        WHERE opened_at < %s AND id IN (
-            SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id
-            WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s AND NOT l.quiet
-        )
-        """,
-        [now, now],
     )
 
 
