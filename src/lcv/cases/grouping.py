@@ -4,15 +4,20 @@ A run takes the signals of some processed deliveries that no case holds yet and,
 transaction and a fixed number of statements whatever the volume:
 
 1. makes a case for every household (party, postcode, house number, addition) without an open one,
-   with its BRP status and the number of cases at the address closed in the past 6 months;
+   complete in one INSERT: the counters and flags of its signals, its BRP status, the number of
+   cases at the address closed in the past 6 months, its matching moment (matching.py), score
+   (priority.py), tray (triage.py) and deadline (deadlines.py). A row written once costs a third
+   of a row written and then updated three times (bench_cases.py);
 2. lists the persons at the address (normalised surname + birth date);
 3. links each signal to its household's open case and its person; a repeat of a claim the case
    holds, with an amount that is not higher, joins quietly ("geactualiseerd"), anything else is news;
-4. recomputes the affected cases' counters and flags from all their signals, and their matching
-   moment (matching.py);
-5. writes the history and marks news on cases made earlier;
-then the priority, tray and deadline of the affected cases are set (priority.py, triage.py,
-deadlines.py) and the BRP check is queued (brp_check.py).
+4. recomputes the counters and flags of the cases made earlier that got signals, from all their
+   signals, with their score and matching moment, and marks news for their handler;
+5. writes the history: "opened" for the new cases, read from themselves, "updated" or "news" for
+   the others;
+then the tray and deadline of the cases made earlier are set again and the BRP check is queued
+(brp_check.py). Rule conditions, score and deadlines are each one SQL definition over named inputs,
+which the INSERT fills with a household's figures and the later steps with a case's columns.
 
 Idempotent: a signal is linked once (`CaseSignal.signal` is unique), counters are recomputed from
 the links, and a second run over the same deliveries changes nothing. Safe under concurrency: runs
