@@ -6,29 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_brp_retry'),
-        ('organisations', '0007_awaited_cosigning_executor'),
+        ("cases", "0003_brp_retry"),
+        ("organisations", "0007_awaited_cosigning_executor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_address',
+            model_name="case",
+            name="case_address",
         ),
         migrations.AlterField(
-            model_name='case',
-            name='handler',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="case",
+            name="handler",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_open', False)), fields=['municipal_party', 'postcode', 'house_number', 'addition_key'], name='case_address_closed'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_open", False)),
+                fields=["municipal_party", "postcode", "house_number", "addition_key"],
+                name="case_address_closed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('handler__isnull', False)), fields=['handler'], name='case_handler'),
+            model_name="case",
+            index=models.Index(condition=models.Q(("handler__isnull", False)), fields=["handler"], name="case_handler"),
         ),
     ]

@@ -141,6 +141,8 @@ def test_r15_r19_the_set_based_refresh_stores_what_the_one_calculation_says(chai
     rows[2]["type"] = "afsluiting"
     chain.deliver(chain.water, rows)
     cases = list(Case.objects.order_by("house_number"))
+    for case in cases:  # set when grouping made them, from the household's figures
+        assert (case.due_on, case.due_kind) == deadlines.due_of(case), case.house_number
     services.record_attempt(
         case_id=cases[3].pk, actor=chain.handler, kind=ContactKind.PHONE, reached=True, on=date(2026, 3, 22)
     )

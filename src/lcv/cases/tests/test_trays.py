@@ -53,3 +53,57 @@ def test_a_case_in_someones_hands_is_not_moved_by_a_new_signal(chain):
     services.assign(case_id=case.pk, handler=chain.handler, actor=chain.handler)
     chain.deliver(chain.energy, [chain.signal(chain.energy, klantnummer="E-1")])
     assert tray_of("3511AB", 12) == "Eén signaal"
+
+
+def test_a_new_case_gets_the_tray_that_sorting_again_gives_for_rules_of_every_kind(chain):
+    """A case made by grouping gets its tray from the rules over its household's figures (in the
+    INSERT); re-sorting applies the same rules to the stored case. Both must choose the same tray,
+    for every kind of condition."""
+    from lcv.cases.triage import sort_into_trays
+
+    default_trays_of([chain.utrecht.pk])
+    TriageRule.objects.filter(municipal_party=chain.utrecht).delete()
+    names = ("Groot en ouder", "Water in 3512", "Meervoudig zonder crisis", "Urgent")
+    trays = [
+        Tray.objects.create(municipal_party=chain.utrecht, name=name, approach="phone", position=10 + n)
+        for n, name in enumerate(names)
+    ]
+    rules = (
+        {"under_27": False, "amount_above": 300},
+        {"sector": "water", "postcode_from": 3512, "postcode_to": 3512},
+        {"multiple": True, "urgent": False},
+        {"urgent": True},
+    )
+    for position, (tray, conditions) in enumerate(zip(trays, rules, strict=True)):
+        TriageRule.objects.create(municipal_party=chain.utrecht, tray=tray, position=position, **conditions)
+    last = Tray.objects.create(municipal_party=chain.utrecht, name="Overig", approach="card", position=20).name
+    water = chain.deliver(
+        chain.water,
+        [
+            chain.signal(chain.water, huisnummer="1", klantnummer="W-1", bedrag="400,00", geboortedatum="01-01-1960"),
+            chain.signal(chain.water, huisnummer="2", klantnummer="W-2", bedrag="400,00", geboortedatum="01-01-2005"),
+            chain.signal(chain.water, postcode="3512AA", huisnummer="3", klantnummer="W-3", bedrag="50,00"),
+            chain.signal(chain.water, huisnummer="4", klantnummer="W-4", bedrag="50,00"),
+            chain.signal(chain.water, huisnummer="5", klantnummer="W-5", bedrag="50,00", crisis="ja"),
+            chain.signal(chain.water, huisnummer="6", klantnummer="W-6", bedrag="300,00", geboortedatum="01-01-1960"),
+            chain.signal(chain.water, huisnummer="7", klantnummer="W-7", bedrag="900,00", geboortedatum=""),
+        ],
+        group=False,
+    )
+    energy = chain.deliver(chain.energy, [chain.signal(chain.energy, huisnummer="4", klantnummer="E-4")], group=False)
+    from lcv.cases.grouping import group_deliveries
+
+    group_deliveries([water.pk, energy.pk])  # one run: every case is made by the INSERT
+    made = {(c.postcode, c.house_number): c.tray.name for c in Case.objects.select_related("tray")}
+    assert made == {
+        ("3511AB", 1): "Groot en ouder",
+        ("3511AB", 2): last,  # young: no rule fits
+        ("3512AA", 3): "Water in 3512",
+        ("3511AB", 4): "Meervoudig zonder crisis",
+        ("3511AB", 5): "Urgent",
+        ("3511AB", 6): last,  # 300 is not above 300
+        ("3511AB", 7): "Groot en ouder",  # no birth date: not known to be under 27
+    }
+    Case.objects.update(tray=None)
+    sort_into_trays(Case.objects.all())
+    assert {(c.postcode, c.house_number): c.tray.name for c in Case.objects.select_related("tray")} == made
