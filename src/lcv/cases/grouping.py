@@ -6,8 +6,8 @@ transaction and a fixed number of statements whatever the volume:
 1. makes a case for every household (party, postcode, house number, addition) without an open one,
    complete in one INSERT: the counters and flags of its signals, its BRP status, the number of
    cases at the address closed in the past 6 months, its matching moment (matching.py), score
-   (priority.py), tray (triage.py) and deadline (deadlines.py). A row written once costs a third
-   of a row written and then updated three times (bench_cases.py);
+   (priority.py), tray (triage.py) and deadline (deadlines.py): a row written once costs far less
+   than a row written and then updated three times (bench_cases.py);
 2. lists the persons at the address (normalised surname + birth date);
 3. links each signal to its household's open case and its person; a repeat of a claim the case
    holds, with an amount that is not higher, joins quietly ("geactualiseerd"), anything else is news;
@@ -104,7 +104,7 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             # cases made by this run have higher ids: only runs make cases, and they take turns
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASE}")
             made_before = int(cursor.fetchone()[0])
-            new_cases = steps.run("open", _open_cases, cursor, deliveries, now, stamp)
+            new_cases = steps.run("open", _open_cases, cursor, sorted(set(delivery_ids)), now, stamp)
             steps.run("analyze", _analyze, cursor, new_cases, CASE)
             steps.run("persons", _persons, cursor, deliveries, brp_check.initial_status_sql("s"))
             steps.run("analyze persons", _analyze, cursor, new_cases, PERSON)
@@ -165,9 +165,9 @@ def _same_household(case: str) -> str:
     )
 
 
-def _open_cases(cursor: object, deliveries: str, now: datetime, stamp: object) -> int:
+def _open_cases(cursor: object, delivery_ids: list[int], now: datetime, stamp: object) -> int:
     """Step 1: a case for every household of these signals that has no open case, made complete at
-    once (a row written once is cheaper than a row written and updated three times): the counters
+    once: the counters
     and flags of its signals (`_aggregates`), the BRP status, the number of cases at the address
     closed in the past 6 months (R18, "eerder gesignaleerd"), the matching moment, the score, the
     tray and the deadline. A concurrent run that made the same case first wins; this one then does
@@ -175,6 +175,7 @@ def _open_cases(cursor: object, deliveries: str, now: datetime, stamp: object) -
     from lcv.cases import brp_check, deadlines, triage
 
     adapt = connection.ops.adapt_datetimefield_value
+    deliveries = _in(delivery_ids)
     source = (
         f"{SIGNAL} s WHERE {_unlinked(deliveries)} AND NOT EXISTS (SELECT 1 FROM {CASE} c WHERE {_same_household('c')})"
     )
@@ -191,7 +192,7 @@ def _open_cases(cursor: object, deliveries: str, now: datetime, stamp: object) -
         ("city", "MAX(s.city)", "MAX"),
         ("brp", f"MAX({brp_check.initial_status_sql('s')})", "MAX"),
     ]
-    signals = Signal.objects.filter(delivery_id__in=[int(i) for i in deliveries.split(", ")])
+    signals = Signal.objects.filter(delivery_id__in=delivery_ids)
     parties = set(signals.values_list("municipal_party_id", flat=True).distinct())
     span = signals.aggregate(first=Min("received_at"), last=Max("received_at"))
     if not parties or span["first"] is None:
@@ -301,7 +302,7 @@ def _flag(condition: str) -> str:
     return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _aggregates(keys: list[tuple[str, str]], source: str, extra: list[tuple[str, str, str]] = ()) -> str:  # type: ignore[assignment]
+def _aggregates(keys: Sequence[tuple[str, str]], source: str, extra: Sequence[tuple[str, str, str]] = ()) -> str:
     """The counters and flags of the signals of `source` (an SQL FROM clause over signals `s`) per
     key: `keys` are (name, expression), `extra` are (name, aggregate over s, aggregate of those).
     A claim (one partner's customer number and type; without a number, the signal itself) counts
