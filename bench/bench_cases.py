@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_cases.py              # on the kept data set of bench_dataset.py
     .venv/bin/python bench/bench_cases.py --requests 200 --brp-workers 8
     .venv/bin/python bench/bench_cases.py --skip-brp
+    .venv/bin/python bench/bench_cases.py --skip-brp --previous-month-open
 
 On PostgreSQL, with the data set of `lcv national_dataset` (1,000,000 stored signals, 150,000 in
 November 2026; built by bench_dataset.ensure_dataset when missing):
@@ -11,7 +12,10 @@ November 2026; built by bench_dataset.ensure_dataset when missing):
    cases are closed after it, so the new month meets earlier cases at 40 % of its addresses.
 2. Grouping: the new month's 150,000 signals into cases, in one run, against a plain
    INSERT ... SELECT of the same rows measured in the same run (target: <= 30 s; the ratio is reported).
-   The month is un-grouped first, so the bench can be run again on the same database.
+   The month is un-grouped first, so the bench can be run again on the same database. With
+   --previous-month-open the previous month's cases are left open (as most are, 4 weeks after they
+   were made), so the month's signals at their addresses join them and the run also recomputes
+   cases made earlier.
 3. The work tray of the largest municipality (5 % of the volume): the first page, a filtered page and
    a case page, each requested --requests times through Django's test client: queries per request
    (also for a small municipality: the same number whatever the volume) and p50/p95 time.
@@ -76,24 +80,36 @@ def history() -> None:
 
 
 def ungroup_month() -> None:
-    """Undo an earlier run's grouping of the new month (so this run measures it again)."""
+    """Undo an earlier run's grouping of the new month (so this run measures it again): its cases go,
+    earlier cases lose the month's signals and are closed again, as the history left them."""
     from django.db import connection, transaction
 
     low, high = month_bounds()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE bench_month_cases ON COMMIT DROP AS SELECT DISTINCT l.case_id AS id "
-            "FROM cases_casesignal l JOIN signals_signal s ON s.id = l.signal_id "
-            "WHERE s.received_at >= %s AND s.received_at < %s",
-            [low, high],
+            "FROM cases_casesignal l JOIN signals_signal s ON s.id = l.signal_id JOIN cases_case c ON c.id = l.case_id "
+            "WHERE s.received_at >= %s AND s.received_at < %s AND c.opened_at >= %s",
+            [low, high, low],
         )
         # feedback of an earlier bench_feedback.py run points at these cases (the data set is the benches' own)
         cursor.execute("TRUNCATE feedback_signalfeedback, feedback_feedbackmessage CASCADE")
         for table in ("cases_caseevent", "cases_caseaccess", "cases_contactattempt", "cases_casenote"):
             cursor.execute(f"DELETE FROM {table} WHERE case_id IN (SELECT id FROM bench_month_cases)")  # noqa: S608
-        cursor.execute("DELETE FROM cases_casesignal WHERE case_id IN (SELECT id FROM bench_month_cases)")
+        cursor.execute(
+            "DELETE FROM cases_casesignal WHERE signal_id IN "
+            "(SELECT id FROM signals_signal WHERE received_at >= %s AND received_at < %s)",
+            [low, high],
+        )
         cursor.execute("DELETE FROM cases_caseperson WHERE case_id IN (SELECT id FROM bench_month_cases)")
         cursor.execute("DELETE FROM cases_case WHERE id IN (SELECT id FROM bench_month_cases)")
+        cursor.execute("DELETE FROM cases_caseevent WHERE at >= %s", [low])
+        # earlier cases left open by --previous-month-open, or that got the month's signals
+        cursor.execute(
+            "UPDATE cases_case SET is_open = FALSE, status = %s, outcome = %s, has_news = FALSE, "
+            "closed_at = opened_at + interval '20 days' WHERE is_open AND opened_at < %s",
+            ["closed", "no_contact", low],
+        )
         cursor.execute(
             "DELETE FROM cases_groupeddelivery WHERE delivery_id IN "
             "(SELECT id FROM signals_delivery WHERE received_at >= %s AND received_at < %s)",
@@ -102,6 +118,24 @@ def ungroup_month() -> None:
     with connection.cursor() as cursor:
         for table in ("cases_case", "cases_casesignal", "cases_caseperson", "cases_caseevent"):
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def open_previous_month() -> int:
+    """Leave the previous month's cases open, as most are 4 weeks after they were made: the month's
+    signals at those addresses then join them, and the run also recomputes cases made earlier."""
+    from django.db import connection
+
+    low, _high = month_bounds()
+    previous = (low - timedelta(days=1)).replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET is_open = TRUE, status = %s, outcome = '', closed_at = NULL "
+            "WHERE opened_at >= %s AND opened_at < %s AND NOT is_open",
+            ["new", previous, low],
+        )
+        count = cursor.rowcount
+        cursor.execute("VACUUM ANALYZE cases_case")
+    return count
 
 
 def group_month() -> None:
@@ -119,7 +153,8 @@ def group_month() -> None:
     result = group_deliveries(ids, now=high.replace(day=1) - timedelta(days=4))
     seconds = time.perf_counter() - started
     say(
-        f"grouping {MONTH:%Y-%m}: {result.linked} signals into {result.affected} cases ({result.new_cases} new) "
+        f"grouping {MONTH:%Y-%m}: {result.linked} signals into {result.affected} cases ({result.new_cases} new, "
+        f"{result.affected - result.new_cases} made earlier) "
         f"in {seconds:.2f} s (target <= 30 s)"
     )
     say(f"  plain INSERT ... SELECT of the same {rows} rows: {baseline:.2f} s")
@@ -280,10 +315,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--brp-workers", type=int, default=8)
     parser.add_argument("--skip-brp", action="store_true")
+    parser.add_argument(
+        "--previous-month-open",
+        action="store_true",
+        help="leave the previous month's cases open, so the month's signals also join existing cases",
+    )
     args = parser.parse_args()
     ensure_dataset(POSTGRES_URL, stored=args.stored, new=args.new)
     history()
     ungroup_month()
+    if args.previous_month_open:
+        say(f"previous month's cases left open: {open_previous_month()}")
     group_month()
     trays(args.requests)
     if not args.skip_brp:

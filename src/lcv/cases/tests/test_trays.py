@@ -11,6 +11,10 @@ def tray_of(postcode: str, number: int) -> str:
     return case.tray.name if case.tray else ""
 
 
+def trays_by_address() -> dict[tuple[str, int], str]:
+    return {(c.postcode, c.house_number): c.tray.name if c.tray else "" for c in Case.objects.select_related("tray")}
+
+
 def test_default_trays_sort_by_urgency_multiple_creditors_and_age(chain):
     chain.deliver(
         chain.water,
@@ -94,7 +98,7 @@ def test_a_new_case_gets_the_tray_that_sorting_again_gives_for_rules_of_every_ki
     from lcv.cases.grouping import group_deliveries
 
     group_deliveries([water.pk, energy.pk])  # one run: every case is made by the INSERT
-    made = {(c.postcode, c.house_number): c.tray.name if c.tray else "" for c in Case.objects.select_related("tray")}
+    made = trays_by_address()
     assert made == {
         ("3511AB", 1): "Groot en ouder",
         ("3511AB", 2): last,  # young: no rule fits
@@ -106,4 +110,4 @@ def test_a_new_case_gets_the_tray_that_sorting_again_gives_for_rules_of_every_ki
     }
     Case.objects.update(tray=None)
     sort_into_trays(Case.objects.all())
-    assert {(c.postcode, c.house_number): c.tray.name if c.tray else "" for c in Case.objects.select_related("tray")} == made
+    assert trays_by_address() == made
