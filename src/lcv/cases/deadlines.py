@@ -166,7 +166,9 @@ def refresh(cases: QuerySet[Case]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET due_on = {due_on}, due_kind = {kind} "  # noqa: S608 - built above
-                f"FROM ({subquery}) q WHERE {table}.id = q.case_pk",
+                f"FROM ({subquery}) q WHERE {table}.id = q.case_pk "
+                # only the cases whose deadline changes are written
+                f"AND ({table}.due_on IS NULL OR {table}.due_on <> {due_on} OR {table}.due_kind <> {kind})",
                 params,
             )
     others = cases.exclude(pk__in=usual.values("pk"))

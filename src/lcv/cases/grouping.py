@@ -114,17 +114,21 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             if not linked:
                 return Grouped(new_cases, 0, 0)
             _back_to_the_check(cursor, deliveries)
-            earlier = (
-                f"SELECT l.case_id FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id "
-                f"WHERE s.delivery_id IN ({deliveries}) AND l.case_id <= {made_before}"
+            # the cases made before this run that got signals in it, as a list: the planner then
+            # knows how few they are (estimated through the join, it scanned every signal)
+            cursor.execute(
+                f"SELECT DISTINCT case_id FROM {LINK} WHERE joined_at = %s AND case_id <= {made_before}", [stamp]
             )
-            steps.run("aggregate", _aggregate, cursor, earlier, now, stamp)
-            steps.run("history", _history, cursor, deliveries, stamp, made_before)
+            earlier = _in(sorted(row[0] for row in cursor.fetchall()))
+            if earlier:
+                steps.run("aggregate", _aggregate, cursor, earlier, now, stamp)
+            steps.run("history", _history, cursor, earlier, stamp, made_before)
         cases = Case.objects.filter(touched_at=now)
         count = cases.count()
-        # the cases made by this run got their tray and deadline when they were made
-        steps.run("trays", triage.sort_into_trays, cases.filter(pk__lte=made_before), today=timezone.localdate(now))
-        steps.run("deadlines", deadlines.refresh, cases.filter(pk__lte=made_before))
+        if earlier:  # the cases made by this run got their tray and deadline when they were made
+            updated = cases.filter(pk__lte=made_before)
+            steps.run("trays", triage.sort_into_trays, updated, today=timezone.localdate(now))
+            steps.run("deadlines", deadlines.refresh, updated)
         for party_id in brp_check.waiting_parties(cases):
             transaction.on_commit(lambda party_id=party_id: brp_check_party_task.enqueue(party_id))  # type: ignore[misc]
         committing = time.perf_counter()
@@ -422,9 +426,9 @@ def _aggregate(cursor: object, affected: str, now: datetime, stamp: object) -> N
     )
 
 
-def _history(cursor: object, deliveries: str, now: object, made_before: int) -> None:
+def _history(cursor: object, earlier: str, now: object, made_before: int) -> None:
     """Step 5: one history row per case for this run: opened (the cases this run made, read from
-    themselves), updated quietly, or news (cases made earlier, from their new links)."""
+    themselves), updated quietly, or news (`earlier`: the cases made before that got signals)."""
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO {EVENT} (case_id, at, event, from_status, to_status, detail)
@@ -434,6 +438,8 @@ def _history(cursor: object, deliveries: str, now: object, made_before: int) -> 
         """,
         [now, now],
     )
+    if not earlier:
+        return
     cursor.execute(  # type: ignore[attr-defined]
         f"""
         INSERT INTO {EVENT} (case_id, at, event, from_status, to_status, detail)
@@ -441,8 +447,8 @@ def _history(cursor: object, deliveries: str, now: object, made_before: int) -> 
             CASE WHEN c.opened_at = %s THEN 'opened' WHEN MIN(CASE WHEN l.quiet THEN 1 ELSE 0 END) = 1 THEN 'updated'
                  ELSE 'news' END,
             '', c.status, CAST(COUNT(*) AS TEXT)
-        FROM {LINK} l JOIN {SIGNAL} s ON s.id = l.signal_id JOIN {CASE} c ON c.id = l.case_id
-        WHERE s.delivery_id IN ({deliveries}) AND l.joined_at = %s AND l.case_id <= {int(made_before)}
+        FROM {LINK} l JOIN {CASE} c ON c.id = l.case_id
+        WHERE l.case_id IN ({earlier}) AND l.joined_at = %s
         GROUP BY l.case_id, c.opened_at, c.status
         """,
         [now, now, now],

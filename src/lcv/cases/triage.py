@@ -175,7 +175,8 @@ def tray_choice(party_ids: Iterable[int], today: date, inputs: dict[str, str], p
 
 def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None:
     """Put the untouched cases among these into the tray of the first rule that fits them (none
-    fits: the party's last tray), in one statement for all parties."""
+    fits: the party's last tray), in one statement for all parties that writes only the cases whose
+    tray changes."""
     today = today or date.today()
     untouched = cases.filter(status=CaseStatus.NEW, handler__isnull=True, is_open=True)
     party_ids = set(untouched.values_list("municipal_party_id", flat=True).distinct())
@@ -196,6 +197,6 @@ def sort_into_trays(cases: QuerySet[Case], *, today: date | None = None) -> None
         cursor.execute(
             f"UPDATE {_TABLE} SET tray_id = m.column3 FROM ({subquery}) q "  # noqa: S608 - integers and a compiled query
             f"JOIN (VALUES {choice.mapping}) m ON m.column1 = q.party_pk AND m.column2 = q.rule_index "
-            f"WHERE {_TABLE}.id = q.case_pk",
+            f"WHERE {_TABLE}.id = q.case_pk AND ({_TABLE}.tray_id IS NULL OR {_TABLE}.tray_id <> m.column3)",
             params,
         )
