@@ -119,12 +119,13 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             cursor.execute(
                 f"SELECT DISTINCT case_id FROM {LINK} WHERE joined_at = %s AND case_id <= {made_before}", [stamp]
             )
-            earlier = _in(sorted(row[0] for row in cursor.fetchall()))
+            earlier_ids = sorted(row[0] for row in cursor.fetchall())
+            earlier = _in(earlier_ids)
             if earlier:
                 steps.run("aggregate", _aggregate, cursor, earlier, now, stamp)
             steps.run("history", _history, cursor, earlier, stamp, made_before)
         cases = Case.objects.filter(touched_at=now)
-        count = cases.count()
+        count = new_cases + len(earlier_ids)
         if earlier:  # the cases made by this run got their tray and deadline when they were made
             updated = cases.filter(pk__lte=made_before)
             steps.run("trays", triage.sort_into_trays, updated, today=timezone.localdate(now))
