@@ -104,9 +104,10 @@ def group_deliveries(delivery_ids: Sequence[int], *, now: datetime | None = None
             # cases made by this run have higher ids: only runs make cases, and they take turns
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CASE}")
             made_before = int(cursor.fetchone()[0])
-            new_cases = steps.run("open", _open_cases, cursor, sorted(set(delivery_ids)), now, stamp)
+            brp = brp_check.initial_status_sql("s")
+            new_cases = steps.run("open", _open_cases, cursor, sorted(set(delivery_ids)), now, stamp, brp)
             steps.run("analyze", _analyze, cursor, new_cases, CASE)
-            steps.run("persons", _persons, cursor, deliveries, brp_check.initial_status_sql("s"))
+            steps.run("persons", _persons, cursor, deliveries, brp)
             steps.run("analyze persons", _analyze, cursor, new_cases, PERSON)
             linked = steps.run("link", _link, cursor, deliveries, stamp)
             steps.run("analyze links", _analyze, cursor, linked, LINK)
@@ -170,14 +171,14 @@ def _same_household(case: str) -> str:
     )
 
 
-def _open_cases(cursor: object, delivery_ids: list[int], now: datetime, stamp: object) -> int:
+def _open_cases(cursor: object, delivery_ids: list[int], now: datetime, stamp: object, brp: str) -> int:
     """Step 1: a case for every household of these signals that has no open case, made complete at
-    once: the counters
-    and flags of its signals (`_aggregates`), the BRP status, the number of cases at the address
-    closed in the past 6 months (R18, "eerder gesignaleerd"), the matching moment, the score, the
-    tray and the deadline. A concurrent run that made the same case first wins; this one then does
-    nothing for it (ON CONFLICT), and the later steps treat that case as an earlier one."""
-    from lcv.cases import brp_check, deadlines, triage
+    once: the counters and flags of its signals (`_aggregates`), the BRP status (`brp`, an SQL
+    expression), the number of cases at the address closed in the past 6 months (R18, "eerder
+    gesignaleerd"), the matching moment, the score, the tray and the deadline. A concurrent run
+    that made the same case first wins; this one then does nothing for it (ON CONFLICT), and the
+    later steps treat that case as an earlier one."""
+    from lcv.cases import deadlines, triage
 
     adapt = connection.ops.adapt_datetimefield_value
     deliveries = _in(delivery_ids)
@@ -195,14 +196,18 @@ def _open_cases(cursor: object, delivery_ids: list[int], now: datetime, stamp: o
         ("addition", "MIN(s.house_number_addition)", "MIN"),
         ("street", "MAX(s.street)", "MAX"),
         ("city", "MAX(s.city)", "MAX"),
-        ("brp", f"MAX({brp_check.initial_status_sql('s')})", "MAX"),
+        ("brp", f"MAX({brp})", "MAX"),
     ]
-    signals = Signal.objects.filter(delivery_id__in=delivery_ids)
-    parties = set(signals.values_list("municipal_party_id", flat=True).distinct())
-    span = signals.aggregate(first=Min("received_at"), last=Max("received_at"))
-    if not parties or span["first"] is None:
+    per_party = (
+        Signal.objects.filter(delivery_id__in=delivery_ids)
+        .values("municipal_party_id")
+        .annotate(first=Min("received_at"), last=Max("received_at"))
+    )
+    spans = {row["municipal_party_id"]: (row["first"], row["last"]) for row in per_party}
+    if not spans:
         return 0
-    days = deadlines.days_of((span["first"], span["last"]))
+    parties = set(spans)
+    days = deadlines.days_of(*spans.values())
     offer, offer_params = deadlines.by_day_sql("g.first", days, deadlines.offer_due)
     urgent, urgent_params = deadlines.by_day_sql("g.urgent", days, deadlines.urgent_due)
     due_on, kind = deadlines.running_sql("a.offer_on", "a.urgent_on")

@@ -17,6 +17,7 @@ from django.db.models import IntegerField, QuerySet
 from django.db.models.expressions import Combinable, RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from lcv.cases.inputs import COLUMNS
 from lcv.cases.models import Case, CaseSettings
 
 
@@ -27,7 +28,7 @@ class Term:
     weight: str  # the CaseSettings field
     unit: Any  # what one unit is, in Dutch
     value: Callable[[Case], int]  # the number of units on a case
-    # the same number in SQL, over named inputs (`COLUMNS`: the case's own columns; grouping passes
+    # the same number in SQL, over named inputs (inputs.py: the case's own columns; grouping passes
     # the aggregates it is about to store)
     sql: str
 
@@ -91,20 +92,6 @@ TERMS: tuple[Term, ...] = (
         "({earlier})",
     ),
 )
-
-_TABLE = Case._meta.db_table
-# the inputs of the SQL terms on a stored case (integers; the flags as conditions)
-COLUMNS = {
-    "claims": f'"{_TABLE}"."claim_count"',
-    "sectors": f'"{_TABLE}"."sector_count"',
-    "crisis": f'"{_TABLE}"."crisis"',
-    "threatening": f'"{_TABLE}"."threatening"',
-    "shut_off": f'"{_TABLE}"."shut_off"',
-    "end_of_supply": f'"{_TABLE}"."end_of_supply"',
-    "euros": f'"{_TABLE}"."total_euros"',
-    "days": f'"{_TABLE}"."max_days_in_arrears"',
-    "earlier": f'"{_TABLE}"."earlier_cases"',
-}
 
 
 def score_sql(inputs: dict[str, str], weights: dict[str, int]) -> str:

@@ -17,6 +17,7 @@ from django.db.models import F, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from lcv.cases.inputs import COLUMNS
 from lcv.cases.models import Approach, Case, CaseStatus, Tray, TriageRule
 from lcv.organisations.models import Organisation, Sector
 
@@ -44,21 +45,6 @@ def _years_ago(today: date, years: int) -> date:
 
 
 _TABLE = Case._meta.db_table
-# the inputs of the rule conditions on a stored case; grouping passes the aggregates it is about to
-# store (the flags as conditions)
-COLUMNS = {
-    "sectors": f'"{_TABLE}"."sector_count"',
-    "crisis": f'"{_TABLE}"."crisis"',
-    "shut_off": f'"{_TABLE}"."shut_off"',
-    "threatening": f'"{_TABLE}"."threatening"',
-    "housing": f'"{_TABLE}"."has_housing"',
-    "water": f'"{_TABLE}"."has_water"',
-    "energy": f'"{_TABLE}"."has_energy"',
-    "health_insurance": f'"{_TABLE}"."has_health_insurance"',
-    "euros": f'"{_TABLE}"."total_euros"',
-    "youngest": f'"{_TABLE}"."youngest_birth_date"',
-    "postcode": f'"{_TABLE}"."postcode"',
-}
 
 
 def condition_sql(rule: TriageRule, today: date, inputs: dict[str, str]) -> tuple[str, list[object]]:

@@ -111,3 +111,12 @@ def test_a_new_case_gets_the_tray_that_sorting_again_gives_for_rules_of_every_ki
     Case.objects.update(tray=None)
     sort_into_trays(Case.objects.all())
     assert trays_by_address() == made
+
+
+def test_grouping_fills_every_named_input_that_a_stored_case_has():
+    """Score and rules are written over named inputs: the household's figures in grouping must
+    offer exactly the names a stored case offers, or a rule would mean another thing there."""
+    from lcv.cases.grouping import _inputs
+    from lcv.cases.inputs import COLUMNS
+
+    assert set(_inputs("a", threatening="FALSE")) == set(COLUMNS)
